@@ -1,0 +1,3 @@
+from .metrics import PerceptualMetric, colorfulness, psnr, ssim
+
+__all__ = ["PerceptualMetric", "colorfulness", "psnr", "ssim"]

@@ -1,0 +1,53 @@
+"""Model cards: YAML metadata + what the model is, how it was trained, what it scores, what it has not seen."""
+from huggingface_hub import ModelCard, ModelCardData
+
+TASK_TAGS = {
+    "colorization": ["image-colorization", "gan", "pix2pix", "lab-color"],
+}
+
+
+def format_metrics_table(metrics):
+    """{"model": {"psnr": ..}, "grayscale": {..}} -> a markdown table, one row per method."""
+    if not metrics:
+        return "_No evaluation was run._"
+    keys = list(next(iter(metrics.values())).keys())
+    lines = ["| method | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
+    for method, values in metrics.items():
+        lines.append(f"| {method} | " + " | ".join(f"{values[k]:.3f}" for k in keys) + " |")
+    return "\n".join(lines)
+
+
+def make_model_card(task, pipeline_class, metrics=None, training=None, notes=""):
+    """Build the README.md for a pipeline folder. `training` is a dict of plain facts
+    (data, steps, batch size, hardware, wall time, losses); `notes` is free markdown."""
+    data = ModelCardData(
+        library_name="gan_models", license="mit", pipeline_tag="image-to-image",
+        tags=TASK_TAGS.get(task, []) + ["gan_models"],
+    )
+    training = training or {}
+    facts = "\n".join(f"- **{key}**: {value}" for key, value in training.items()) or "- not recorded"
+    content = f"""---
+{data.to_yaml()}
+---
+
+# gan_models {task}
+
+A `{pipeline_class}` folder: `generator/` (EMA weights), `discriminator/` (the critic, for fine-tuning)
+and `pipeline_config.json`. Load it with
+
+```python
+from gan_models import {pipeline_class}
+pipe = {pipeline_class}.from_pretrained("path/or/repo-id")
+```
+
+## Training
+
+{facts}
+
+## Evaluation (held-out photos, split by scene)
+
+{format_metrics_table(metrics)}
+
+{notes}
+"""
+    return str(ModelCard(content))

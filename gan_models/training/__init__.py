@@ -1,0 +1,3 @@
+from .recipes import RECIPES, get_recipe
+
+__all__ = ["RECIPES", "get_recipe"]

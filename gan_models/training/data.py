@@ -1,0 +1,73 @@
+"""Training data: image folders or Hugging Face datasets -> random RGB crops in [-1, 1]."""
+import glob
+import os
+import random
+
+import torch
+from PIL import Image
+from torch.utils.data import Dataset
+
+from ..image_io import to_rgb
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
+
+
+def list_images(folder):
+    files = [p for p in glob.glob(os.path.join(folder, "**", "*"), recursive=True)
+             if p.lower().endswith(IMAGE_EXTENSIONS)]
+    return sorted(files)
+
+
+def load_image_source(source, split="train"):
+    """A folder of images -> list of paths; anything else -> a `datasets` dataset with an image column.
+
+    `datasets` reads its local cache or a local script/folder; with HF_HUB_OFFLINE=1 it never downloads.
+    """
+    if os.path.isdir(source):
+        files = list_images(source)
+        if not files:
+            raise ValueError(f"{source} contains no images ({', '.join(IMAGE_EXTENSIONS)})")
+        return files
+    from datasets import load_dataset
+
+    dataset = load_dataset(source, split=split)
+    column = next(name for name, feature in dataset.features.items() if type(feature).__name__ == "Image")
+    return [row[column] for row in dataset]
+
+
+class RandomCropDataset(Dataset):
+    """Endless-feeling dataset: every item is a random rescale + crop + flip of a random photo.
+
+    `length` sets what one "epoch" means; the photos are decoded once and kept in memory
+    (the offline sets are small), downscaled so their shorter side is at most `max_side`.
+    """
+
+    def __init__(self, source, crop_size=128, scale_range=(1.0, 2.0), length=10_000, max_side=512):
+        self.items = [self._prepare(item, max_side) for item in load_image_source(source)]
+        self.crop_size, self.scale_range, self.length = crop_size, scale_range, length
+
+    @staticmethod
+    def _prepare(item, max_side):
+        image = to_rgb(item if not isinstance(item, str) else Image.open(item))
+        if min(image.size) > max_side:
+            scale = max_side / min(image.size)
+            image = image.resize((round(image.width * scale), round(image.height * scale)), Image.LANCZOS)
+        return image
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, index):
+        image = random.choice(self.items)
+        # shorter side becomes crop_size * s: s=1 shows the whole scene, s=2 a closer view
+        short = self.crop_size * random.uniform(*self.scale_range)
+        scale = short / min(image.size)
+        size = (max(self.crop_size, round(image.width * scale)), max(self.crop_size, round(image.height * scale)))
+        image = image.resize(size, Image.BICUBIC)
+        left = random.randint(0, image.width - self.crop_size)
+        top = random.randint(0, image.height - self.crop_size)
+        crop = image.crop((left, top, left + self.crop_size, top + self.crop_size))
+        if random.random() < 0.5:
+            crop = crop.transpose(Image.FLIP_LEFT_RIGHT)
+        tensor = torch.frombuffer(bytearray(crop.tobytes()), dtype=torch.uint8)
+        return tensor.view(self.crop_size, self.crop_size, 3).permute(2, 0, 1).float() / 127.5 - 1.0

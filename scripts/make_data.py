@@ -1,0 +1,134 @@
+"""Build train/val image folders from photos shipped in offline Debian packages.
+
+Sources (installed by `make data` with apt):
+  gcompris-qt-data      photos embedded in Qt .rcc resources (each image is preceded by a
+                        4-byte big-endian length), CC BY-SA / GPL artwork of the GCompris project
+  *wallpapers*, *backgrounds*  desktop photo wallpapers (licenses in each package's copyright file)
+
+The split is by source photo (one photo = one scene), never by crop. Each photo is stored once,
+downscaled to at most --max-side pixels, as JPEG q95; crops happen on the fly during training.
+Paintings (the GCompris "details" and jigsaw artwork) go to a separate `art/` folder for style work.
+"""
+import argparse
+import glob
+import hashlib
+import io
+import json
+import os
+import struct
+
+import numpy as np
+from PIL import Image, ImageOps
+
+Image.MAX_IMAGE_PIXELS = None  # trusted system files; some wallpapers are > 90 MP
+
+WALLPAPER_DIRS = ["/usr/share/backgrounds", "/usr/share/wallpapers"]
+RCC_DIR = "/usr/share/gcompris-qt/rcc"
+# Activities whose resources are photographs (the others are drawings); "details" holds paintings.
+PHOTO_RCC = {"lang.rcc", "erase.rcc", "explore_monuments.rcc", "explore_world_animals.rcc",
+             "explore_farm_animals.rcc", "explore_world_music.rcc", "categorization.rcc"}
+ART_RCC = {"details.rcc"}
+SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
+
+
+def images_in_rcc(path, min_side):
+    """Yield (name, PIL image) for every embedded JPEG/PNG/WebP at least `min_side` pixels."""
+    blob = open(path, "rb").read()
+    for sig in SIGNATURES:
+        start = blob.find(sig, 4)
+        while start != -1:
+            length = struct.unpack(">I", blob[start - 4:start])[0]
+            if 100 < length <= len(blob) - start:
+                try:
+                    image = Image.open(io.BytesIO(blob[start:start + length]))
+                    image.load()
+                    if min(image.size) >= min_side:
+                        yield f"{os.path.basename(path)}@{start}", image
+                except Exception:
+                    pass
+            start = blob.find(sig, start + 1)
+
+
+def images_in_dirs(dirs, min_side):
+    for root in dirs:
+        for path in sorted(glob.glob(os.path.join(root, "**", "*"), recursive=True)):
+            if not path.lower().endswith((".jpg", ".jpeg", ".png", ".webp")):
+                continue
+            try:
+                image = Image.open(path)
+                if min(image.size) >= min_side:
+                    image.draft("RGB", (2048, 2048))
+                    image.load()
+                    yield path, image
+            except Exception:
+                pass
+
+
+def candidates(min_side):
+    """Yield (name, image, is_art, is_wallpaper) for every image of every source."""
+    for path in sorted(glob.glob(os.path.join(RCC_DIR, "*.rcc"))):
+        activity = os.path.basename(path)
+        if activity in PHOTO_RCC | ART_RCC:
+            for name, image in images_in_rcc(path, min_side):
+                yield name, image, activity in ART_RCC, False
+    for name, image in images_in_dirs(WALLPAPER_DIRS, min_side):
+        yield name, image, False, True
+
+
+def looks_like_photo(image, need_texture):
+    """Reject gray, flat and vector art. Wallpaper folders mix photos with vector art, which has
+    almost no fine texture at 256 px, so only those are held to the texture test."""
+    if image.mode in ("RGBA", "LA", "P") and "A" in image.convert("RGBA").getbands():
+        alpha = np.asarray(image.convert("RGBA").getchannel("A"))
+        if (alpha < 250).mean() > 0.02:  # cut-out clip art on a transparent background
+            return False
+    small = np.asarray(image.convert("RGB").resize((256, 256), Image.BILINEAR), dtype=np.float32)
+    quantized = (small // 8).astype(np.int32)
+    colours = len(np.unique(quantized[..., 0] * 1024 + quantized[..., 1] * 32 + quantized[..., 2]))
+    gray = small.mean(-1)
+    laplacian = np.abs(4 * gray[1:-1, 1:-1] - gray[:-2, 1:-1] - gray[2:, 1:-1] - gray[1:-1, :-2] - gray[1:-1, 2:])
+    saturation = (small.max(-1) - small.min(-1)).mean()
+    textured = np.median(laplacian) >= 1.5 or not need_texture
+    return colours >= 400 and saturation >= 10 and textured
+
+
+def save(image, folder, max_side):
+    image = ImageOps.exif_transpose(image).convert("RGB")
+    image.thumbnail((max_side, max_side), Image.LANCZOS)
+    path = os.path.join(folder, hashlib.sha1(image.tobytes()).hexdigest()[:12] + ".jpg")
+    image.save(path, quality=95)
+    return path
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default="data")
+    parser.add_argument("--max-side", type=int, default=512)
+    parser.add_argument("--min-side", type=int, default=300)
+    parser.add_argument("--val-every", type=int, default=10, help="every Nth scene (by hash) goes to val")
+    args = parser.parse_args()
+
+    folders = {name: os.path.join(args.out, name) for name in ("train", "val", "art")}
+    for folder in folders.values():
+        os.makedirs(folder, exist_ok=True)
+    seen, manifest, rejected = set(), [], 0
+    for name, image, is_art, is_wallpaper in candidates(args.min_side):
+        probe = np.asarray(image.convert("L").resize((16, 16))).tobytes()
+        if probe in seen or (not is_art and not looks_like_photo(image, is_wallpaper)):
+            rejected += 1
+            continue
+        seen.add(probe)
+        if is_art:
+            split = "art"
+        else:
+            split = "val" if int(hashlib.sha1(probe).hexdigest(), 16) % args.val_every == 0 else "train"
+        manifest.append({"file": save(image, folders[split], args.max_side), "source": name, "split": split})
+
+    with open(os.path.join(args.out, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+    counts = {k: sum(m["split"] == k for m in manifest) for k in folders}
+    print(f"kept {counts}; rejected {rejected} duplicates or non-photos")
+
+
+if __name__ == "__main__":
+    main()

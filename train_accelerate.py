@@ -1,0 +1,61 @@
+"""Train any gan_models task on one CPU, one GPU or many, resume, evaluate and publish.
+
+    accelerate launch train_accelerate.py --task colorization --train-data data/train --output-dir runs/color
+    python train_accelerate.py ...                       # same thing, one process
+    accelerate launch --multi_gpu --num_processes 2 train_accelerate.py ... --cpu   # 2 CPU processes (DDP, gloo)
+"""
+import argparse
+
+from gan_models.training import RECIPES, get_recipe
+from gan_models.training.loop import train
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--task", required=True, choices=sorted(RECIPES))
+    p.add_argument("--train-data", required=True, help="image folder, or a datasets name/folder (local or cached)")
+    p.add_argument("--train-data-description", default=None, help="what the data is, for the model card")
+    p.add_argument("--val-data", default=None, help="image folder of held-out photos for evaluation")
+    p.add_argument("--output-dir", required=True)
+    p.add_argument("--resolution", type=int, default=128, help="training crop size")
+    p.add_argument("--train-batch-size", type=int, default=16)
+    p.add_argument("--gradient-accumulation-steps", type=int, default=1)
+    p.add_argument("--max-train-steps", type=int, default=2000)
+    p.add_argument("--max-train-minutes", type=float, default=None, help="stop (and export) after this wall time")
+    p.add_argument("--learning-rate", type=float, default=2e-4)
+    p.add_argument("--discriminator-learning-rate", type=float, default=2e-4)
+    p.add_argument("--adversarial-loss", default="hinge", choices=["hinge", "non_saturating", "lsgan"])
+    p.add_argument("--reconstruction-weight", type=float, default=None)
+    p.add_argument("--adversarial-weight", type=float, default=None)
+    p.add_argument("--perceptual-weight", type=float, default=None)
+    p.add_argument("--feature-matching-weight", type=float, default=None)
+    p.add_argument("--r1-weight", type=float, default=None)
+    p.add_argument("--vgg-path", default=None, help="VGG16Features folder (make data writes data/vgg16)")
+    p.add_argument("--ema-decay", type=float, default=0.999)
+    p.add_argument("--mixed-precision", default="no", choices=["no", "fp16", "bf16"])
+    p.add_argument("--cpu", action="store_true", help="train on the CPU even if a GPU is present")
+    p.add_argument("--checkpointing-steps", type=int, default=250)
+    p.add_argument("--checkpoints-total-limit", type=int, default=2)
+    p.add_argument("--resume-from-checkpoint", default=None, help='a checkpoint folder or "latest"')
+    p.add_argument("--sample-steps", type=int, default=250)
+    p.add_argument("--eval-steps", type=int, default=500)
+    p.add_argument("--num-eval-images", type=int, default=24)
+    p.add_argument("--report-to", default="tensorboard", choices=["tensorboard", "none"])
+    p.add_argument("--dataloader-num-workers", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--push-to-hub", default=None, metavar="REPO_ID", help="upload the final pipeline folder")
+    p.add_argument("--model-card-notes", default="", help="markdown appended to the model card")
+    args = p.parse_args(argv)
+    args.loss_weights = {"reconstruction": args.reconstruction_weight, "adversarial": args.adversarial_weight,
+                         "perceptual": args.perceptual_weight, "feature_matching": args.feature_matching_weight,
+                         "r1": args.r1_weight}
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    train(get_recipe(args.task), args)
+
+
+if __name__ == "__main__":
+    main()
