@@ -1,0 +1,57 @@
+"""Latency of each bundled pipeline at a few input sizes (median of N runs, after a warm-up).
+
+    python benchmarks/speed.py [--threads 2] [--runs 5]
+"""
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+from PIL import Image
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+from gan_models import ColorizationPipeline  # noqa: E402
+
+SIZES = {"512x512": (512, 512), "~4 MP (2304x1728)": (2304, 1728)}
+
+
+def test_image(width, height):
+    rng = np.random.default_rng(0)
+    y, x = np.mgrid[0:height, 0:width]
+    gray = (127 + 60 * np.sin(x / 37.0) * np.cos(y / 23.0) + rng.normal(0, 10, (height, width))).clip(0, 255)
+    return Image.fromarray(gray.astype(np.uint8)).convert("RGB")
+
+
+def time_call(fn, runs):
+    fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+
+    pipe = ColorizationPipeline.from_pretrained(os.path.join(ROOT, "pretrained", "colorization"),
+                                                load_discriminator=False)
+    print(f"{args.threads} threads, {platform.processor() or platform.machine()}, torch {torch.__version__}\n")
+    print("| pipeline | input | median ms |\n|---|---|---|")
+    for label, (w, h) in SIZES.items():
+        image = test_image(w, h)
+        print(f"| colorization | {label} | {time_call(lambda: pipe(image=image), args.runs):.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+import os
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from gan_models import ColorizationPipeline, InvalidInputError
+from gan_models.color import rgb_to_lab
+from gan_models.pipelines.resize import pil_to_tensor
+from helpers import photo, tiny_colorization_pipeline
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUNDLED = os.path.join(ROOT, "pretrained", "colorization")
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    torch.manual_seed(0)
+    return tiny_colorization_pipeline()
+
+
+@pytest.mark.parametrize("size", [(1, 1), (8, 8), (97, 31), (300, 200), (31, 450)])
+def test_output_has_the_input_size(pipe, size):
+    image = photo(*size) if min(size) >= 8 else Image.new("RGB", size)
+    if min(size) < 8:
+        with pytest.raises(InvalidInputError, match="at least 8 pixels"):
+            pipe(image=image)
+        return
+    out = pipe(image=image).images[0]
+    assert out.size == size and out.mode == "RGB"
+
+
+def test_luminance_of_the_input_is_kept(pipe):
+    image = photo(120, 80)
+    out = pipe(image=image).images[0]
+    l_in = rgb_to_lab(pil_to_tensor(image))[:, 0]
+    l_out = rgb_to_lab(pil_to_tensor(out))[:, 0]
+    assert (l_in - l_out).abs().mean() < 2.0  # only gamut clipping and 8-bit rounding may move L
+
+
+def test_list_in_list_out_and_modes(pipe):
+    images = [photo(50, 40).convert("L"), photo(30, 60).convert("RGBA"), photo(40, 40).convert("CMYK")]
+    out = pipe(image=images).images
+    assert [o.size for o in out] == [i.size for i in images]
+
+
+def test_zero_gain_gives_gray(pipe):
+    out = np.asarray(pipe(image=photo(64, 64), chroma_gain=0.0).images[0]).astype(int)
+    assert np.abs(out[..., 0] - out[..., 1]).max() <= 2 and np.abs(out[..., 1] - out[..., 2]).max() <= 2
+
+
+def test_bad_input_raises_the_documented_error(pipe):
+    with pytest.raises(InvalidInputError):
+        pipe(image=b"not an image at all")
+    with pytest.raises(InvalidInputError):
+        pipe(image=[])
+    with pytest.raises(InvalidInputError):
+        pipe(image=None)
+
+
+def test_save_and_load_give_identical_outputs(pipe, tmp_path):
+    pipe.save_pretrained(tmp_path, model_card="---\nlicense: mit\n---\n# card\n")
+    assert (tmp_path / "generator" / "diffusion_pytorch_model.safetensors").exists()
+    assert (tmp_path / "discriminator" / "config.json").exists()
+    loaded = ColorizationPipeline.from_pretrained(tmp_path)
+    image = photo(70, 50)
+    assert np.array_equal(np.asarray(pipe(image=image).images[0]), np.asarray(loaded(image=image).images[0]))
+    assert loaded.config == pipe.config and "# card" in loaded.model_card
+    without_critic = ColorizationPipeline.from_pretrained(tmp_path, load_discriminator=False)
+    assert without_critic.discriminator is None
+
+
+def test_loading_the_wrong_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(InvalidInputError, match="pipeline_config.json"):
+        ColorizationPipeline.from_pretrained(tmp_path)
+
+
+@pytest.mark.skipif(not os.path.isdir(BUNDLED), reason="no bundled colorization weights")
+def test_bundled_model_colorizes_a_held_out_photo_better_than_gray():
+    """The shipped weights on a photo the model never saw: real colour, and closer to the truth than gray."""
+    from gan_models.evaluation import psnr
+    from gan_models.pipelines.colorization import reattach_chroma
+
+    pipe = ColorizationPipeline.from_pretrained(BUNDLED)
+    truth = Image.open(os.path.join(ROOT, "tests", "data", "held_out_photo.jpg")).convert("RGB")
+    out = pipe(image=truth.convert("L")).images[0]
+    gray = reattach_chroma(truth, torch.zeros(1, 2, 1, 1))
+    chroma = rgb_to_lab(pil_to_tensor(out))[:, 1:].abs().mean()
+    assert out.size == truth.size
+    assert chroma > 3.0, "the bundled model should produce visible colour"
+    assert psnr(np.asarray(out), np.asarray(truth)) >= psnr(np.asarray(gray), np.asarray(truth)) - 0.5

@@ -1,0 +1,56 @@
+import pytest
+import torch
+
+from gan_models import PatchGANDiscriminator, UNetGenerator, VGG16Features
+from gan_models.training.losses import perceptual_distance
+
+
+@pytest.mark.parametrize("size", [(1, 1), (7, 13), (64, 64), (33, 100)])
+def test_unet_keeps_any_input_size(size):
+    net = UNetGenerator(in_channels=1, out_channels=2, channels=(8, 16, 32)).eval()
+    with torch.no_grad():
+        out = net(torch.randn(2, 1, *size))
+    assert out.shape == (2, 2, *size)
+    assert out.abs().max() <= 1.0
+
+
+def test_unet_config_and_weights_round_trip(tmp_path):
+    net = UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16), bottleneck_dilations=(1, 2)).eval()
+    net.save_pretrained(tmp_path)
+    assert (tmp_path / "diffusion_pytorch_model.safetensors").exists()
+    loaded = UNetGenerator.from_pretrained(tmp_path).eval()
+    assert loaded.config.channels == [8, 16] or tuple(loaded.config.channels) == (8, 16)
+    assert loaded.config.in_channels == 4
+    x = torch.randn(1, 4, 40, 24)
+    with torch.no_grad():
+        assert torch.equal(net(x), loaded(x))
+
+
+def test_fp16_variant_loads_close_to_fp32(tmp_path):
+    net = UNetGenerator(channels=(8, 16)).eval()
+    net.save_pretrained(tmp_path)
+    net.to(torch.float16).save_pretrained(tmp_path, variant="fp16")
+    assert (tmp_path / "diffusion_pytorch_model.fp16.safetensors").exists()
+    half = UNetGenerator.from_pretrained(tmp_path, variant="fp16", torch_dtype=torch.float32).eval()
+    full = UNetGenerator.from_pretrained(tmp_path).eval()
+    x = torch.randn(1, 1, 32, 32)
+    with torch.no_grad():
+        assert (half(x) - full(x)).abs().max() < 1e-2
+
+
+def test_patchgan_scores_patches_and_exposes_features():
+    disc = PatchGANDiscriminator(in_channels=3, base_channels=8, num_layers=3)
+    logits, feats = disc(torch.randn(2, 3, 64, 64), return_features=True)
+    assert logits.shape[0] == 2 and logits.shape[1] == 1 and logits.shape[-1] > 1
+    assert len(feats) == 4
+
+
+def test_perceptual_distance_is_zero_for_identical_and_grows_with_change():
+    torch.manual_seed(0)
+    vgg = VGG16Features(last_layer="relu3_3").eval()
+    a = torch.rand(1, 3, 48, 48) * 2 - 1
+    same = perceptual_distance(vgg, a, a)
+    slight = perceptual_distance(vgg, a, (a + 0.05 * torch.randn_like(a)).clamp(-1, 1))
+    strong = perceptual_distance(vgg, a, torch.rand_like(a) * 2 - 1)
+    assert same.item() == pytest.approx(0.0, abs=1e-6)
+    assert 0 < slight.item() < strong.item()
