@@ -1,4 +1,5 @@
 from .base import BasePipeline, ImagePipelineOutput
 from .colorization import ColorizationPipeline
+from .inpainting import InpaintingPipeline
 
-__all__ = ["BasePipeline", "ColorizationPipeline", "ImagePipelineOutput"]
+__all__ = ["BasePipeline", "ColorizationPipeline", "ImagePipelineOutput", "InpaintingPipeline"]

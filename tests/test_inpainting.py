@@ -1,0 +1,110 @@
+import os
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from gan_models import InpaintingPipeline, InvalidInputError, PatchGANDiscriminator, UNetGenerator
+from gan_models.pipelines.masks import prepare_mask
+from gan_models.training.degradations import MASK_KINDS, random_mask
+from helpers import photo
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUNDLED = os.path.join(ROOT, "pretrained", "inpainting")
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    torch.manual_seed(0)
+    return InpaintingPipeline(generator=UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32)),
+                              discriminator=PatchGANDiscriminator(base_channels=8), working_size=64)
+
+
+def box_mask(size, box):
+    mask = Image.new("L", size, 0)
+    mask.paste(255, box)
+    return mask
+
+
+@pytest.mark.parametrize("size", [(8, 8), (97, 31), (300, 200)])
+def test_output_has_input_size_and_only_masked_pixels_change(pipe, size):
+    image = photo(*size)
+    mask = box_mask(size, (2, 2, size[0] // 2, size[1] // 2))
+    out = np.asarray(pipe(image=image, mask_image=mask).images[0])
+    hole = np.asarray(mask) > 127
+    assert out.shape == (size[1], size[0], 3)
+    assert np.array_equal(out[~hole], np.asarray(image)[~hole])
+
+
+def test_empty_mask_returns_the_image_with_a_notice(pipe):
+    image = photo(60, 40)
+    result = pipe(image=image, mask_image=Image.new("L", (60, 40), 0))
+    assert np.array_equal(np.asarray(result.images[0]), np.asarray(image))
+    assert "empty" in result.extras["notices"][0]
+
+
+def test_full_mask_still_returns_an_image(pipe):
+    out = pipe(image=photo(64, 48), mask_image=Image.new("L", (64, 48), 255)).images[0]
+    assert out.size == (64, 48)
+
+
+def test_mask_forms():
+    size = (40, 30)
+    gray = Image.new("L", size, 0)
+    gray.paste(200, (0, 0, 10, 10))
+    assert prepare_mask(gray, size)[:10, :10].all() and not prepare_mask(gray, size)[20:, 20:].any()
+    soft = Image.new("L", size, 100)  # below 50%: not a hole
+    assert not prepare_mask(soft, size).any()
+    brush = Image.new("RGBA", size, (0, 0, 0, 0))  # a transparent layer with an opaque stroke
+    brush.paste((255, 0, 0, 255), (5, 5, 15, 15))
+    assert prepare_mask(brush, size)[5:15, 5:15].all() and prepare_mask(brush, size).sum() == 100
+    small = Image.new("L", (20, 15), 0)
+    small.paste(255, (0, 0, 10, 15))
+    resized = prepare_mask(small, size)
+    assert resized.shape == (30, 40) and resized[:, :20].all() and not resized[:, 20:].any()
+    assert prepare_mask(Image.new("1", size, 1), size).all()
+
+
+def test_bad_inputs_are_clear_errors(pipe):
+    with pytest.raises(InvalidInputError):
+        pipe(image=photo(30, 30), mask_image=b"not a mask")
+    with pytest.raises(InvalidInputError, match="one mask per image"):
+        pipe(image=[photo(30, 30)] * 3, mask_image=[Image.new("L", (30, 30))] * 2)
+    with pytest.raises(InvalidInputError):
+        pipe(image=photo(30, 30), mask_image=None)
+
+
+def test_big_photo_with_a_scratch_keeps_every_unmasked_pixel(pipe):
+    rng = np.random.default_rng(0)
+    image = Image.fromarray(rng.integers(0, 255, (1500, 2000, 3), dtype=np.uint8))
+    mask = np.zeros((1500, 2000), bool)
+    mask[700:704, 100:1900] = True  # a long thin scratch: the tiled full-resolution path
+    mask[100:160, 100:160] = True   # a small hole: a crop around it
+    out = np.asarray(pipe(image=image, mask_image=Image.fromarray(mask)).images[0])
+    original = np.asarray(image)
+    assert np.array_equal(out[~mask], original[~mask])
+    assert (out[mask] != original[mask]).any(axis=-1).mean() > 0.9
+
+
+@pytest.mark.parametrize("kind", MASK_KINDS)
+def test_training_masks_cover_a_sane_fraction(kind):
+    rng = np.random.default_rng(1)
+    coverage = [random_mask(128, 128, rng, kind).mean() for _ in range(10)]
+    assert all(0.01 <= c <= 0.5 for c in coverage)
+
+
+@pytest.mark.skipif(not os.path.isdir(BUNDLED), reason="no bundled inpainting weights")
+def test_bundled_model_fills_a_hole_closer_to_the_truth_than_opencv():
+    cv2 = pytest.importorskip("cv2")
+    from gan_models.evaluation import psnr
+
+    pipe = InpaintingPipeline.from_pretrained(BUNDLED)
+    truth = Image.open(os.path.join(ROOT, "tests", "data", "held_out_photo.jpg")).convert("RGB")
+    hole = np.zeros((truth.height, truth.width), bool)
+    hole[50:100, 80:150] = True
+    damaged = np.asarray(truth).copy()
+    damaged[hole] = 255
+    ours = np.asarray(pipe(image=Image.fromarray(damaged), mask_image=Image.fromarray(hole)).images[0])
+    telea = cv2.inpaint(damaged, hole.astype(np.uint8) * 255, 5, cv2.INPAINT_TELEA)
+    assert psnr(ours, np.asarray(truth)) > psnr(telea, np.asarray(truth))
