@@ -15,7 +15,7 @@ from PIL import Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-from gan_models import ColorizationPipeline  # noqa: E402
+from gan_models import ColorizationPipeline, InpaintingPipeline  # noqa: E402
 
 SIZES = {"512x512": (512, 512), "~4 MP (2304x1728)": (2304, 1728)}
 
@@ -25,6 +25,14 @@ def test_image(width, height):
     y, x = np.mgrid[0:height, 0:width]
     gray = (127 + 60 * np.sin(x / 37.0) * np.cos(y / 23.0) + rng.normal(0, 10, (height, width))).clip(0, 255)
     return Image.fromarray(gray.astype(np.uint8)).convert("RGB")
+
+
+def gflops(module, *inputs):
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        module(*inputs)
+    return counter.get_total_flops() / 1e9
 
 
 def time_call(fn, runs):
@@ -44,13 +52,28 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
+    print(f"{args.threads} threads, {platform.processor() or platform.machine()} ({os.cpu_count()} cores), "
+          f"torch {torch.__version__}\n")
+    print("| pipeline | input | median ms | generator GFLOPs |\n|---|---|---|---|")
     pipe = ColorizationPipeline.from_pretrained(os.path.join(ROOT, "pretrained", "colorization"),
                                                 load_discriminator=False)
-    print(f"{args.threads} threads, {platform.processor() or platform.machine()}, torch {torch.__version__}\n")
-    print("| pipeline | input | median ms |\n|---|---|---|")
+    flops = gflops(pipe.generator, torch.zeros(1, 1, 256, 256))
     for label, (w, h) in SIZES.items():
         image = test_image(w, h)
-        print(f"| colorization | {label} | {time_call(lambda: pipe(image=image), args.runs):.0f} |")
+        print(f"| colorization | {label} | {time_call(lambda: pipe(image=image), args.runs):.0f} | {flops:.1f} (256x256) |")
+
+    pipe = InpaintingPipeline.from_pretrained(os.path.join(ROOT, "pretrained", "inpainting"), load_discriminator=False)
+    image = test_image(512, 512)
+    hole = Image.new("L", (512, 512), 0)
+    hole.paste(255, (150, 180, 330, 300))
+    flops_256 = gflops(pipe.generator, torch.zeros(1, 4, 256, 256))
+    print(f"| inpainting | 512x512, 180x120 hole | {time_call(lambda: pipe(image=image, mask_image=hole), args.runs):.0f}"
+          f" | {flops_256:.1f} (256x256; x4 = {4 * flops_256:.1f} per 512x512 at full resolution) |")
+    big = test_image(4000, 3000)
+    scratch = Image.new("L", big.size, 0)
+    scratch.paste(255, (1200, 1500, 1500, 1506))
+    print(f"| inpainting | 12 MP (4000x3000), 300x6 scratch | "
+          f"{time_call(lambda: pipe(image=big, mask_image=scratch), args.runs):.0f} | |")
 
 
 if __name__ == "__main__":

@@ -49,7 +49,8 @@ class InpaintingPipeline(BasePipeline):
         photo = np.array(rgb)
         left, top, right, bottom = bounding_box(mask)
         size = self.config["working_size"]
-        margin = int(self.config["context"] * max(right - left, bottom - top)) + 16
+        # context grows with the hole's geometric-mean side: a long thin scratch needs little of it
+        margin = int(self.config["context"] * ((right - left) * (bottom - top)) ** 0.5) + 16
         box = (max(0, left - margin), max(0, top - margin),
                min(rgb.width, right + margin), min(rgb.height, bottom + margin))
         downscale = max(box[2] - box[0], box[3] - box[1]) / size
