@@ -3,22 +3,30 @@
     python app.py [--host 127.0.0.1] [--port 7860]
 
 Each model is read from a local pipeline folder or a Hub repo id, set per task by environment variable
-(GAN_MODELS_COLORIZATION=user/repo); the default is the bundled folder under pretrained/, so it runs offline.
+(GAN_MODELS_COLORIZATION=user/repo, GAN_MODELS_INPAINTING=...); the default is the bundled folder under
+pretrained/, so it runs offline.
 """
 import argparse
 import functools
 import os
 import tempfile
+import time
+import types
+import uuid
 
 import gradio as gr
 import torch
+from PIL import Image
 
-from gan_models import ColorizationPipeline, InvalidInputError
+from gan_models import ColorizationPipeline, InpaintingPipeline, InvalidInputError
 from gan_models.image_io import open_image, to_rgb
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCES = {"colorization": os.environ.get("GAN_MODELS_COLORIZATION", os.path.join(HERE, "pretrained", "colorization"))}
-PIPELINES = {"colorization": ColorizationPipeline}
+PIPELINES = {"colorization": ColorizationPipeline, "inpainting": InpaintingPipeline}
+SOURCES = {task: os.environ.get(f"GAN_MODELS_{task.upper()}", os.path.join(HERE, "pretrained", task))
+           for task in PIPELINES}
+DOWNLOADS = tempfile.mkdtemp(prefix="gan_models_downloads_")
+KEEP_DOWNLOADS_SECONDS = 3600
 EXAMPLES = os.path.join(HERE, "examples")
 MAX_FILE_SIZE = os.environ.get("GAN_MODELS_MAX_FILE_SIZE", "25mb")
 
@@ -30,10 +38,17 @@ def get_pipeline(task):
                                            load_discriminator=False)
 
 
-def save_for_download(image):
-    handle = tempfile.NamedTemporaryFile(suffix=".png", delete=False, dir=tempfile.gettempdir())
-    image.save(handle, format="PNG")
-    return handle.name
+def save_for_download(image, name):
+    """Write a full-size PNG for the download button; results older than an hour are removed."""
+    now = time.time()
+    for old in os.scandir(DOWNLOADS):
+        if now - old.stat().st_mtime > KEEP_DOWNLOADS_SECONDS:
+            os.remove(old.path)
+    folder = os.path.join(DOWNLOADS, uuid.uuid4().hex[:12])
+    os.makedirs(folder)
+    path = os.path.join(folder, f"{name}.png")
+    image.save(path, format="PNG")
+    return path
 
 
 def user_errors(fn):
@@ -49,33 +64,34 @@ def user_errors(fn):
     return wrapper
 
 
-class PhotoInput(gr.Image):
+def _read_upload(component, payload):
+    try:
+        return gr.Image.preprocess(component, payload)
+    except gr.Error:
+        raise
+    except Exception:
+        if payload is None or payload.path is None:
+            raise
+        try:
+            open_image(payload.path)
+        except InvalidInputError as err:
+            raise gr.Error(str(err)) from None
+        return payload.path
+
+
+def photo_input(**kwargs):
     """A filepath gr.Image that leaves reading the upload to gan_models.image_io.
 
     gr.Image opens every upload with PIL before the event function runs: a file that is not an image
     failed there with a bare "Error" (image_io's friendly message never reached the user), and with its
     default image_mode="RGB" it re-encoded non-RGB uploads itself (16-bit PNGs came out all white).
-    With image_mode=None a readable file is passed through untouched, and an unreadable one is
-    reported with image_io's message.
+    Here a readable file is passed through untouched (image_mode=None) and an unreadable one is
+    reported with image_io's message. (Not a gr.Image subclass: gradio would render a subclass only
+    with extra care, and writes an app.pyi stub next to any module that defines one.)
     """
-    is_template = True  # rendered by the built-in Image frontend
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, type="filepath", image_mode=None, **kwargs)
-
-    def preprocess(self, payload):
-        try:
-            return super().preprocess(payload)
-        except gr.Error:
-            raise
-        except Exception:
-            if payload is None or payload.path is None:
-                raise
-            try:
-                open_image(payload.path)
-            except InvalidInputError as err:
-                raise gr.Error(str(err)) from None
-            return payload.path
+    component = gr.Image(type="filepath", image_mode=None, **kwargs)
+    component.preprocess = types.MethodType(_read_upload, component)
+    return component
 
 
 @user_errors
@@ -87,8 +103,40 @@ def colorize(image, vividness=1.0, progress=gr.Progress()):
     gray = source.convert("L").convert("RGB")
     progress(0.4, desc="colorizing")
     result = get_pipeline("colorization")(image=source, chroma_gain=vividness).images[0]
-    return (gray, result), save_for_download(result)
+    return (gray, result), save_for_download(result, "colorized")
 
+
+def run_inpainting(image, mask):
+    output = get_pipeline("inpainting")(image=image, mask_image=mask)
+    notice = output.extras["notices"][0]
+    if notice:
+        gr.Warning(notice)
+    result = output.images[0]
+    return (image, result), save_for_download(result, "inpainted")
+
+
+@user_errors
+def inpaint_files(image, mask):
+    """API: a photo file and a mask file (white = fill; any size and mode)."""
+    if image is None or mask is None:
+        raise InvalidInputError("Give both a photo and a mask (white where the photo should be filled).")
+    return run_inpainting(to_rgb(image), mask)
+
+
+@user_errors
+def inpaint_editor(editor, mask_upload):
+    """UI: the editor's background is the photo; its painted layers (or an uploaded mask) are the hole."""
+    if not editor or editor.get("background") is None:
+        raise InvalidInputError("Upload a photo first, then paint over what should go.")
+    image = to_rgb(editor["background"])
+    if mask_upload is not None:
+        mask = mask_upload
+    else:
+        mask = Image.new("L", image.size, 0)
+        for layer in editor.get("layers") or []:
+            alpha = layer.convert("RGBA").getchannel("A")
+            mask.paste(255, (0, 0), alpha.point(lambda a: 255 if a > 0 else 0).resize(image.size))
+    return run_inpainting(image, mask)
 
 def examples_for(task):
     folder = os.path.join(EXAMPLES, task)
@@ -99,21 +147,41 @@ def examples_for(task):
 
 def build_demo():
     with gr.Blocks(title="GAN photo studio") as demo:
-        gr.Markdown("# GAN photo studio\nColorize black-and-white photos with a small GAN trained offline. "
-                    "Results come back at the size you upload.")
+        gr.Markdown("# GAN photo studio\nSmall GANs trained offline: colorize black-and-white photos, fill holes "
+                    "and scratches. Results come back at the size you upload.")
         with gr.Tab("Colorization", id="colorization"):
             with gr.Row():
                 with gr.Column():
-                    color_in = PhotoInput(label="Black-and-white photo (colour photos are made gray first)",
-                                        elem_id="colorize-input")
+                    color_in = photo_input(label="Black-and-white photo (colour photos are made gray first)",
+                                           elem_id="colorize-input")
                     vividness = gr.Slider(0.0, 2.0, value=1.0, step=0.05, label="Vividness (chroma gain)")
                     color_btn = gr.Button("Colorize", variant="primary", elem_id="colorize-button")
                 with gr.Column():
-                    color_out = gr.ImageSlider(label="Before / after", type="pil", elem_id="colorize-output")
+                    color_out = gr.ImageSlider(label="Before / after", type="pil", format="png",
+                                               elem_id="colorize-output")
                     color_file = gr.File(label="Download (PNG, full size)", elem_id="colorize-download")
             gr.Examples(examples_for("colorization"), inputs=[color_in])
             color_btn.click(colorize, inputs=[color_in, vividness], outputs=[color_out, color_file],
                             api_name="colorize")
+        with gr.Tab("Inpainting", id="inpainting"):
+            with gr.Row():
+                with gr.Column():
+                    editor = gr.ImageEditor(type="pil", label="Photo: paint over what should go", elem_id="inpaint-editor",
+                                            brush=gr.Brush(default_size=24, colors=["#ffffff"], color_mode="fixed"),
+                                            eraser=gr.Eraser(default_size=24), layers=False, transforms=())
+                    mask_upload = photo_input(label="Or upload a mask (white = fill)", elem_id="inpaint-mask")
+                    inpaint_btn = gr.Button("Fill", variant="primary", elem_id="inpaint-button")
+                with gr.Column():
+                    inpaint_out = gr.ImageSlider(label="Before / after", type="pil", format="png",
+                                                 elem_id="inpaint-output")
+                    inpaint_file = gr.File(label="Download (PNG, full size)", elem_id="inpaint-download")
+            with gr.Row(visible=False):  # the file-based API endpoint; the editor is awkward over HTTP
+                api_image, api_mask = photo_input(label="image"), photo_input(label="mask")
+                api_button = gr.Button("inpaint")
+            inpaint_btn.click(inpaint_editor, inputs=[editor, mask_upload], outputs=[inpaint_out, inpaint_file],
+                              api_name="inpaint_editor", api_visibility="private")
+            api_button.click(inpaint_files, inputs=[api_image, api_mask], outputs=[inpaint_out, inpaint_file],
+                             api_name="inpaint")
     return demo
 
 

@@ -1,0 +1,119 @@
+"""push_to_hub -> from_pretrained through a loopback Hub stand-in, with the real huggingface_hub client.
+
+huggingface_hub reads HF_ENDPOINT / HF_HOME / HF_HUB_OFFLINE when it is imported, so every client step runs
+in its own subprocess; the stand-in (tests/hub_server.py) runs in a thread of the test process.
+"""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from hub_server import HubStandIn  # tests/ is on sys.path, as for helpers.py
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ID = "alice/colorizer"
+
+CLIENT = r'''
+import json, sys
+import numpy as np
+import torch
+from PIL import Image
+from gan_models import ColorizationPipeline, PatchGANDiscriminator, UNetGenerator
+from gan_models.hub import make_model_card
+
+mode, workdir = sys.argv[1], sys.argv[2]
+rng = np.random.default_rng(0)
+image = Image.fromarray(rng.integers(0, 256, (24, 40, 3), dtype=np.uint8))  # same input in every step
+
+def snapshot(pipe):
+    return {"state": {f"{name}.{key}": value.clone() for name, module in pipe.modules().items()
+                      for key, value in module.state_dict().items()},
+            "config": dict(pipe.config), "card": pipe.model_card, "pixels": np.asarray(pipe(image).images[0])}
+
+if mode == "push":
+    torch.manual_seed(0)
+    pipe = ColorizationPipeline(generator=UNetGenerator(channels=(8, 16)),
+                                discriminator=PatchGANDiscriminator(base_channels=8), working_size=64)
+    with torch.no_grad():  # random non-trivial weights, so the output really depends on every tensor
+        for param in pipe.generator.parameters():
+            param.normal_(0, 0.3)
+    pipe.model_card = make_model_card("colorization", "ColorizationPipeline", notes="Round-trip test card.")
+    info = pipe.push_to_hub("alice/colorizer", commit_message="Upload tiny colorizer")
+    torch.save(snapshot(pipe), f"{workdir}/reference.pt")
+    print(json.dumps({"oid": info.oid}))
+else:
+    ref = torch.load(f"{workdir}/reference.pt", weights_only=False)
+    got = snapshot(ColorizationPipeline.from_pretrained("alice/colorizer"))
+    report = {
+        "keys_equal": sorted(got["state"]) == sorted(ref["state"]),
+        "mismatched": [key for key in ref["state"]
+                       if key not in got["state"] or not torch.equal(got["state"][key], ref["state"][key])],
+        "n_tensors": len(ref["state"]),
+        "config": got["config"], "ref_config": ref["config"],
+        "card_equal": got["card"] == ref["card"], "card": got["card"],
+        "pixels_equal": bool(np.array_equal(got["pixels"], ref["pixels"])),
+        "colorful": bool(np.ptp(got["pixels"].astype(int), axis=2).max() > 0),
+    }
+    if mode == "pull":
+        try:
+            ColorizationPipeline.from_pretrained("alice/missing")
+            report["missing_error"] = None
+        except Exception as error:
+            report["missing_error"] = type(error).__name__
+    print(json.dumps(report))
+'''
+
+
+def run_client(mode, workdir, hf_home, endpoint, offline=False):
+    env = {key: value for key, value in os.environ.items()
+           if not key.upper().endswith("_PROXY") and not key.startswith("HF_")}
+    env.update({
+        "HF_ENDPOINT": endpoint, "HF_HOME": str(hf_home), "HF_TOKEN": "hf_dummy_token_for_tests",
+        "HF_HUB_OFFLINE": "1" if offline else "0", "HF_HUB_DISABLE_TELEMETRY": "1",
+        "HF_HUB_DISABLE_XET": "1",  # the stand-in speaks git-LFS + plain HTTP, not the Xet CAS protocol
+        "HF_HUB_DISABLE_PROGRESS_BARS": "1", "NO_PROXY": "127.0.0.1,localhost", "OMP_NUM_THREADS": "1",
+        "PYTHONPATH": str(REPO_ROOT),
+    })
+    proc = subprocess.run([sys.executable, "-c", CLIENT, mode, str(workdir)], env=env, cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, f"{mode} failed:\n{proc.stderr[-4000:]}"
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def check_report(report):
+    assert report["keys_equal"] and report["n_tensors"] > 0
+    assert report["mismatched"] == []
+    assert report["config"] == report["ref_config"] == {"working_size": 64, "chroma_gain": 1.0}
+    assert report["card_equal"] and "# gan_models colorization" in report["card"]
+    assert "Round-trip test card." in report["card"]
+    assert report["pixels_equal"] and report["colorful"]
+
+
+def test_push_then_pull_round_trip(tmp_path):
+    with HubStandIn() as hub:
+        pushed = run_client("push", tmp_path, tmp_path / "hf_push", hub.endpoint)
+
+        repo = hub.repos[REPO_ID]
+        assert pushed["oid"] == repo["head"]
+        files = repo["commits"][repo["head"]]
+        assert {"pipeline_config.json", "README.md", "generator/config.json",
+                "generator/diffusion_pytorch_model.safetensors", "discriminator/config.json",
+                "discriminator/diffusion_pytorch_model.safetensors"} <= set(files)
+        # weights went through preupload -> LFS batch -> PUT -> lfsFile commit; JSON and the card as regular files
+        assert all(files[p]["sha256"] for p in files if p.endswith(".safetensors"))
+        assert all(files[p]["sha256"] is None for p in files if p.endswith((".json", ".md")))
+        assert sum(method == "PUT" for method, _ in hub.requests) == 2
+
+        pull_home = tmp_path / "hf_pull"  # fresh cache: nothing of the push side
+        report = run_client("pull", tmp_path, pull_home, hub.endpoint)
+        check_report(report)
+        snapshots = pull_home / "hub" / "models--alice--colorizer" / "snapshots"
+        assert [p.name for p in snapshots.iterdir()] == [repo["head"]]
+        assert report["missing_error"] == "RepositoryNotFoundError"
+
+        n_requests = len(hub.requests)
+        check_report(run_client("offline", tmp_path, pull_home, hub.endpoint, offline=True))
+        assert len(hub.requests) == n_requests, "offline mode still talked to the Hub"
+        assert hub.errors == []
+
