@@ -87,3 +87,15 @@ def test_a_half_written_checkpoint_is_never_picked(tmp_path):
     (tmp_path / "checkpoints" / "step_00000006.tmp").mkdir()
     assert resolve_resume(str(tmp_path), "latest").endswith("step_00000004")
     assert resolve_resume(str(tmp_path), None) is None
+
+
+def test_train_data_can_be_a_datasets_folder(tmp_path):
+    from datasets import Dataset, Features, Image as ImageFeature
+
+    from gan_models.training.data import RandomCropDataset
+
+    images = [photo(64, 48, seed=s) for s in range(3)]
+    Dataset.from_dict({"image": images}, features=Features({"image": ImageFeature()})).save_to_disk(tmp_path / "ds")
+    data = RandomCropDataset(str(tmp_path / "ds"), crop_size=32, length=4)
+    assert len(data.items) == 3 and data[0].shape == (3, 32, 32)
+    assert -1.0 <= data[0].min() and data[0].max() <= 1.0

@@ -19,18 +19,20 @@ def list_images(folder):
 
 
 def load_image_source(source, split="train"):
-    """A folder of images -> list of paths; anything else -> a `datasets` dataset with an image column.
-
-    `datasets` reads its local cache or a local script/folder; with HF_HUB_OFFLINE=1 it never downloads.
-    """
-    if os.path.isdir(source):
+    """A folder of images -> list of paths; a `datasets` folder saved with `save_to_disk`, or a dataset
+    name (read from the local cache; with HF_HUB_OFFLINE=1 it never downloads) -> its image column."""
+    is_saved_dataset = os.path.isfile(os.path.join(source, "dataset_info.json")) or os.path.isfile(
+        os.path.join(source, "dataset_dict.json"))
+    if os.path.isdir(source) and not is_saved_dataset:
         files = list_images(source)
         if not files:
             raise ValueError(f"{source} contains no images ({', '.join(IMAGE_EXTENSIONS)})")
         return files
-    from datasets import load_dataset
+    from datasets import DatasetDict, load_dataset, load_from_disk
 
-    dataset = load_dataset(source, split=split)
+    dataset = load_from_disk(source) if is_saved_dataset else load_dataset(source, split=split)
+    if isinstance(dataset, DatasetDict):
+        dataset = dataset[split]
     column = next(name for name, feature in dataset.features.items() if type(feature).__name__ == "Image")
     return [row[column] for row in dataset]
 
