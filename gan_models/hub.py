@@ -3,6 +3,7 @@ from huggingface_hub import ModelCard, ModelCardData
 
 TASK_TAGS = {
     "colorization": ["image-colorization", "gan", "pix2pix", "lab-color"],
+    "inpainting": ["image-inpainting", "gan", "lama", "dilated-convolution"],
 }
 
 
