@@ -106,7 +106,8 @@ def colorize(image, vividness=1.0, progress=gr.Progress()):
     return (gray, result), save_for_download(result, "colorized")
 
 
-def run_inpainting(image, mask):
+def run_inpainting(image, mask, progress):
+    progress(0.3, desc="filling the masked area")
     output = get_pipeline("inpainting")(image=image, mask_image=mask)
     notice = output.extras["notices"][0]
     if notice:
@@ -116,15 +117,15 @@ def run_inpainting(image, mask):
 
 
 @user_errors
-def inpaint_files(image, mask):
+def inpaint_files(image, mask, progress=gr.Progress()):
     """API: a photo file and a mask file (white = fill; any size and mode)."""
     if image is None or mask is None:
         raise InvalidInputError("Give both a photo and a mask (white where the photo should be filled).")
-    return run_inpainting(to_rgb(image), mask)
+    return run_inpainting(to_rgb(image), mask, progress)
 
 
 @user_errors
-def inpaint_editor(editor, mask_upload):
+def inpaint_editor(editor, mask_upload, progress=gr.Progress()):
     """UI: the editor's background is the photo; its painted layers (or an uploaded mask) are the hole."""
     if not editor or editor.get("background") is None:
         raise InvalidInputError("Upload a photo first, then paint over what should go.")
@@ -136,7 +137,7 @@ def inpaint_editor(editor, mask_upload):
         for layer in editor.get("layers") or []:
             alpha = layer.convert("RGBA").getchannel("A")
             mask.paste(255, (0, 0), alpha.point(lambda a: 255 if a > 0 else 0).resize(image.size))
-    return run_inpainting(image, mask)
+    return run_inpainting(image, mask, progress)
 
 def examples_for(task):
     folder = os.path.join(EXAMPLES, task)
