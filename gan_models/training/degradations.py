@@ -68,3 +68,74 @@ def random_masks(batch, height, width, rng, kind=None):
 
     masks = np.stack([random_mask(height, width, rng, kind) for _ in range(batch)])
     return torch.from_numpy(masks).unsqueeze(1)
+
+
+# ---- old-photo damage --------------------------------------------------------------------------
+def synthetic_old_photo(image, rng, severity=1.0):
+    """Age a clean PIL photo: fading, sepia or gray tone, blur, grain, JPEG, then physical damage
+    (scratches, dust, creases, a torn corner, stains) whose pixels are returned as a mask.
+
+    Returns (damaged PIL RGB, mask bool HxW with True where the picture content was destroyed).
+    """
+    import io
+
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFilter
+
+    width, height = image.size
+    photo = image.convert("RGB")
+    if rng.random() < 0.7:
+        photo = photo.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.5) * severity))
+    array = np.asarray(photo, dtype=np.float32) / 255.0
+    gray = array @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    tone = rng.choice(["sepia", "gray", "faded"])
+    if tone == "sepia":
+        array = gray[..., None] * np.array([1.07, 0.92, 0.72], dtype=np.float32)
+    elif tone == "gray":
+        array = np.repeat(gray[..., None], 3, axis=-1)
+    fade = rng.uniform(0.1, 0.4) * severity
+    array = array * (1 - fade) + fade * np.array([0.93, 0.89, 0.8], dtype=np.float32)
+    array = array + rng.normal(0, 0.03 * severity, (height, width, 1)).astype(np.float32)
+    photo = Image.fromarray((np.clip(array, 0, 1) * 255).astype(np.uint8))
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", quality=int(rng.integers(30, 85)))
+    photo = Image.open(buffer).convert("RGB")
+
+    mask = Image.new("L", (width, height), 0)
+    damage = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw_mask, draw_damage = ImageDraw.Draw(mask), ImageDraw.Draw(damage)
+    side = min(width, height)
+
+    def mark(shape, xy, colour, **kwargs):
+        getattr(draw_mask, shape)(xy, fill=255, **kwargs)
+        getattr(draw_damage, shape)(xy, fill=colour, **kwargs)
+
+    for _ in range(int(rng.integers(1, 6) * severity)):  # scratches: long, thin, nearly straight, bright or dark
+        x0, y0 = rng.uniform(0, 1, 2) * (width, height)
+        angle, length = rng.uniform(0, np.pi), rng.uniform(0.2, 0.9) * side
+        x1, y1 = x0 + length * np.cos(angle), y0 + length * np.sin(angle)
+        shade = int(rng.choice([rng.integers(215, 256), rng.integers(0, 50)]))
+        mark("line", [(x0, y0), ((x0 + x1) / 2 + rng.normal(0, 4), (y0 + y1) / 2), (x1, y1)],
+             (shade, shade, shade, 255), width=int(rng.integers(1, max(2, side // 150) + 1)))
+    for _ in range(int(rng.integers(5, 40) * severity)):  # dust specks
+        x, y = rng.uniform(0, 1, 2) * (width, height)
+        r = rng.uniform(0.5, max(1.0, side / 200))
+        shade = int(rng.choice([240, 20]))
+        mark("ellipse", [x - r, y - r, x + r, y + r], (shade, shade, shade, 255))
+    if rng.random() < 0.4 * severity:  # a crease: a pale jagged line across the photo
+        y = rng.uniform(0.2, 0.8) * height
+        points = [(x, y + rng.normal(0, side / 100)) for x in np.linspace(0, width, 12)]
+        mark("line", points, (230, 225, 215, 255), width=int(max(2, side / 120)))
+    if rng.random() < 0.3 * severity:  # a torn corner: paper-white polygon
+        size = rng.uniform(0.08, 0.2) * side
+        cx, cy = rng.choice([0, width]), rng.choice([0, height])
+        sx, sy = (1 if cx == 0 else -1), (1 if cy == 0 else -1)
+        corner = [(cx, cy), (cx + sx * size * rng.uniform(0.6, 1.4), cy), (cx, cy + sy * size * rng.uniform(0.6, 1.4))]
+        mark("polygon", corner, (245, 243, 235, 255))
+    photo.paste(damage, (0, 0), damage)
+    if rng.random() < 0.3 * severity:  # a stain: a translucent brownish blot (content survives, not masked)
+        stain = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+        x, y, r = rng.uniform(0, width), rng.uniform(0, height), rng.uniform(0.05, 0.15) * side
+        ImageDraw.Draw(stain).ellipse([x - r, y - r, x + r, y + r], fill=(120, 80, 30, 70))
+        photo.paste(stain.filter(ImageFilter.GaussianBlur(r / 4)), (0, 0), stain.filter(ImageFilter.GaussianBlur(r / 4)))
+    return photo, np.asarray(mask) > 127
