@@ -27,11 +27,18 @@ def main():
     parser.add_argument("destination")
     parser.add_argument("--metrics", help="JSON written by a benchmarks/eval_*.py --json run, for the model card")
     parser.add_argument("--notes", help="markdown file appended to the model card (what the model has not seen...)")
+    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                        help="override pipeline options, e.g. chroma_gain=0.85 (numbers parsed as JSON)")
     parser.add_argument("--task", default=None, help="task name for the card (default: from the folder name)")
     args = parser.parse_args()
     with open(os.path.join(args.source, "pipeline_config.json")) as f:
         pipeline_class = PIPELINES[json.load(f)["_class_name"]]
     pipe = pipeline_class.from_pretrained(args.source)
+    for item in args.set:
+        key, value = item.split("=", 1)
+        if key not in pipe.config:
+            parser.error(f"unknown pipeline option {key!r}; known: {sorted(pipe.config)}")
+        pipe.config[key] = json.loads(value)
     if os.path.isdir(args.destination):
         shutil.rmtree(args.destination)
     summary_path = os.path.join(args.source, "training_summary.json")
