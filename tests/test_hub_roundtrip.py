@@ -26,6 +26,18 @@ mode, workdir = sys.argv[1], sys.argv[2]
 rng = np.random.default_rng(0)
 image = Image.fromarray(rng.integers(0, 256, (24, 40, 3), dtype=np.uint8))  # same input in every step
 
+def save_reference(snap):  # safetensors + npy + json: nothing here is ever unpickled
+    from safetensors.torch import save_file
+    save_file({k: v.contiguous() for k, v in snap["state"].items()}, f"{workdir}/reference.safetensors")
+    np.save(f"{workdir}/reference_pixels.npy", snap["pixels"])
+    json.dump({"config": snap["config"], "card": snap["card"]}, open(f"{workdir}/reference.json", "w"))
+
+def load_reference():
+    from safetensors.torch import load_file
+    meta = json.load(open(f"{workdir}/reference.json"))
+    return {"state": load_file(f"{workdir}/reference.safetensors"), "config": meta["config"], "card": meta["card"],
+            "pixels": np.load(f"{workdir}/reference_pixels.npy")}
+
 def snapshot(pipe):
     return {"state": {f"{name}.{key}": value.clone() for name, module in pipe.modules().items()
                       for key, value in module.state_dict().items()},
@@ -40,10 +52,10 @@ if mode == "push":
             param.normal_(0, 0.3)
     pipe.model_card = make_model_card("colorization", "ColorizationPipeline", notes="Round-trip test card.")
     info = pipe.push_to_hub("alice/colorizer", commit_message="Upload tiny colorizer")
-    torch.save(snapshot(pipe), f"{workdir}/reference.pt")
+    save_reference(snapshot(pipe))
     print(json.dumps({"oid": info.oid}))
 else:
-    ref = torch.load(f"{workdir}/reference.pt", weights_only=False)
+    ref = load_reference()
     got = snapshot(ColorizationPipeline.from_pretrained("alice/colorizer"))
     report = {
         "keys_equal": sorted(got["state"]) == sorted(ref["state"]),
