@@ -18,57 +18,7 @@ def colorize(client, path, vividness=1.0):
     return client.predict(handle_file(path), vividness, api_name="/colorize")
 
 
-def assert_colorized(result, size):
-    pair, download = result
-    assert isinstance(pair, (list, tuple)) and len(pair) == 2, f"expected a before/after pair, got {pair!r}"
-    for path in pair:
-        with Image.open(path) as image:
-            assert image.size == size
-    with Image.open(download) as image:
-        assert image.format == "PNG"
-        assert image.size == size
-        assert image.mode == "RGB"
-
-
-def test_colorize_returns_before_after_and_png_download(client, photo_path):
-    size = Image.open(photo_path).size
-    assert size == (300, 200)
-    assert_colorized(colorize(client, photo_path), size)
-
-
-def test_colorize_accepts_grayscale_photo(client, image_file):
-    path = image_file("gray")
-    assert_colorized(colorize(client, path, vividness=0.5), Image.open(path).size)
-
-
-def test_not_an_image_gives_friendly_error_then_server_still_works(client, image_file, photo_path):
-    with pytest.raises(AppError) as info:
-        colorize(client, image_file("not_an_image"))
-    message = str(info.value)
-    assert "not an image" in message.lower(), message
-    assert "traceback" not in message.lower()
-    # The failed request must not have broken the worker or the queue.
-    assert_colorized(colorize(client, photo_path), (300, 200))
-
-
-def test_16bit_png_is_read_by_the_app_not_flattened(client, image_file):
-    path = image_file("gray16")
-    with Image.open(path) as image:
-        assert image.mode == "I;16" and image.size == (300, 200)
-    result = colorize(client, path)
-    assert_colorized(result, (300, 200))
-    with Image.open(result[0][0]) as before:
-        low, high = before.convert("L").getextrema()
-    assert high - low > 64, "the 16-bit photo lost its tones (e.g. clipped to white) before reaching the model"
-
-
-# --- Inpainting: the public file-based endpoint /inpaint (photo file, mask file; white = fill) ---
-
-def inpaint(client, image_path, mask_path):
-    return client.predict(handle_file(image_path), handle_file(mask_path), api_name="/inpaint")
-
-
-def assert_inpainted(result, size):
+def assert_before_after_and_png(result, size):
     """A before/after pair and a PNG download, all at `size`; returns the download as an RGB numpy array."""
     pair, download = result
     assert isinstance(pair, (list, tuple)) and len(pair) == 2, f"expected a before/after pair, got {pair!r}"
@@ -80,6 +30,44 @@ def assert_inpainted(result, size):
         assert image.size == size
         assert image.mode == "RGB"
         return np.asarray(image)
+
+
+def test_colorize_returns_before_after_and_png_download(client, photo_path):
+    size = Image.open(photo_path).size
+    assert size == (300, 200)
+    assert_before_after_and_png(colorize(client, photo_path), size)
+
+
+def test_colorize_accepts_grayscale_photo(client, image_file):
+    path = image_file("gray")
+    assert_before_after_and_png(colorize(client, path, vividness=0.5), Image.open(path).size)
+
+
+def test_not_an_image_gives_friendly_error_then_server_still_works(client, image_file, photo_path):
+    with pytest.raises(AppError) as info:
+        colorize(client, image_file("not_an_image"))
+    message = str(info.value)
+    assert "not an image" in message.lower(), message
+    assert "traceback" not in message.lower()
+    # The failed request must not have broken the worker or the queue.
+    assert_before_after_and_png(colorize(client, photo_path), (300, 200))
+
+
+def test_16bit_png_is_read_by_the_app_not_flattened(client, image_file):
+    path = image_file("gray16")
+    with Image.open(path) as image:
+        assert image.mode == "I;16" and image.size == (300, 200)
+    result = colorize(client, path)
+    assert_before_after_and_png(result, (300, 200))
+    with Image.open(result[0][0]) as before:
+        low, high = before.convert("L").getextrema()
+    assert high - low > 64, "the 16-bit photo lost its tones (e.g. clipped to white) before reaching the model"
+
+
+# --- Inpainting: the public file-based endpoint /inpaint (photo file, mask file; white = fill) ---
+
+def inpaint(client, image_path, mask_path):
+    return client.predict(handle_file(image_path), handle_file(mask_path), api_name="/inpaint")
 
 
 def box_mask(size, box):
@@ -98,7 +86,7 @@ def test_inpaint_returns_before_after_and_png_download_keeping_unmasked_pixels(c
         assert mask.mode == "L" and mask.size == size == (300, 200)
         hole = np.asarray(mask) > 127
     assert hole.any() and not hole.all()
-    result = assert_inpainted(inpaint(client, photo_path, mask_path), size)
+    result = assert_before_after_and_png(inpaint(client, photo_path, mask_path), size)
     assert np.array_equal(result[~hole], original[~hole]), "pixels outside the mask changed"
 
 
@@ -111,14 +99,14 @@ def test_inpaint_accepts_mask_of_another_size(client, photo_path, image_file):
         small_box = mask.getbbox()
     scale = size[0] // mask.size[0]
     hole = box_mask(size, tuple(c * scale for c in small_box))  # nearest-neighbour upscaling of the box
-    result = assert_inpainted(inpaint(client, photo_path, mask_path), size)
+    result = assert_before_after_and_png(inpaint(client, photo_path, mask_path), size)
     assert np.array_equal(result[~hole], original[~hole]), "pixels outside the (rescaled) mask changed"
 
 
 def test_inpaint_empty_mask_returns_photo_unchanged(client, photo_path, image_file):
     with Image.open(photo_path) as photo:
         size, original = photo.size, np.asarray(photo.convert("RGB"))
-    result = assert_inpainted(inpaint(client, photo_path, image_file("mask_empty")), size)
+    result = assert_before_after_and_png(inpaint(client, photo_path, image_file("mask_empty")), size)
     assert np.array_equal(result, original)
 
 
@@ -128,4 +116,4 @@ def test_inpaint_mask_not_an_image_gives_friendly_error_then_server_still_works(
     message = str(info.value)
     assert "not an image" in message.lower(), message
     assert "traceback" not in message.lower()
-    assert_inpainted(inpaint(client, photo_path, image_file("mask")), (300, 200))
+    assert_before_after_and_png(inpaint(client, photo_path, image_file("mask")), (300, 200))
