@@ -68,10 +68,7 @@ def to_rgb(image, background=(255, 255, 255)):
         image = ImageOps.exif_transpose(image)
     except Exception:  # a broken EXIF block must not make the photo unusable
         pass
-    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        array = np.asarray(image, dtype=np.float64)
-        top = 65535.0 if array.max(initial=0) > 255 else 255.0
-        image = Image.fromarray((np.clip(array / top, 0, 1) * 255 + 0.5).astype(np.uint8))
+    image = to_8bit(image)
     if image.mode == "P":
         image = image.convert("RGBA")
     if image.mode in ("RGBA", "LA", "PA"):
@@ -80,6 +77,15 @@ def to_rgb(image, background=(255, 255, 255)):
         flat.paste(rgba, mask=rgba.getchannel("A"))
         return flat
     return image.convert("RGB")
+
+
+def to_8bit(image):
+    """16-bit and integer/float single-channel images -> 8-bit L (values above 255 mean a 16-bit range)."""
+    if image.mode not in ("I;16", "I;16B", "I;16L", "I", "F"):
+        return image
+    array = np.asarray(image, dtype=np.float64)
+    top = 65535.0 if array.max(initial=0) > 255 else 255.0
+    return Image.fromarray((np.clip(array / top, 0, 1) * 255 + 0.5).astype(np.uint8))
 
 
 def check_size(image, min_side=8):

@@ -23,7 +23,6 @@ class UNetGenerator(ModelMixin, ConfigMixin):
         channels: tuple = (16, 32, 64, 128, 256),
         bottleneck_dilations: tuple = (1, 2, 4, 8),
         norm: str = "batch",
-        input_skip: bool = False,
     ):
         super().__init__()
         channels = list(channels)

@@ -55,7 +55,7 @@ class InpaintingPipeline(BasePipeline):
                min(rgb.width, right + margin), min(rgb.height, bottom + margin))
         downscale = max(box[2] - box[0], box[3] - box[1]) / size
         if downscale <= self.config["max_downscale"] or self._is_thick(mask[box[1]:box[3], box[0]:box[2]], downscale):
-            self._fill_crop(photo, mask, box)
+            self._fill_crop(photo, mask[box[1]:box[3], box[0]:box[2]], box)
         else:
             self._fill_tiles(photo, mask)
         return Image.fromarray(photo)
@@ -69,10 +69,10 @@ class InpaintingPipeline(BasePipeline):
         coverage = mask[:h, :w].reshape(h // cell, cell, w // cell, cell).mean(axis=(1, 3))
         return bool((coverage > 0.9).sum() > 0.02 * coverage.size)
 
-    def _fill_crop(self, photo, mask, box):
+    def _fill_crop(self, photo, crop_mask, box):
+        """Fill `crop_mask` (the mask inside `box`) in place in `photo`."""
         left, top, right, bottom = box
         crop = Image.fromarray(photo[top:bottom, left:right])
-        crop_mask = mask[top:bottom, left:right]
         work_size = fit_within(crop.width, crop.height, self.config["working_size"])
         small = crop.resize(work_size, Image.BICUBIC) if work_size != crop.size else crop
         small_mask = Image.fromarray(crop_mask.astype(np.uint8) * 255)
@@ -92,8 +92,12 @@ class InpaintingPipeline(BasePipeline):
                 core = mask[y:y + tile, x:x + tile]
                 if not core.any():
                     continue
-                box = (max(0, x - margin), max(0, y - margin), min(width, x + tile + margin), min(height, y + tile + margin))
-                self._fill_crop(photo, _only(mask, (x, y, x + tile, y + tile)), box)
+                left, top = max(0, x - margin), max(0, y - margin)
+                box = (left, top, min(width, x + tile + margin), min(height, y + tile + margin))
+                # only this tile's masked pixels; the others in the margin are left for their own tiles
+                crop_mask = np.zeros((box[3] - top, box[2] - left), bool)
+                crop_mask[y - top:y - top + core.shape[0], x - left:x - left + core.shape[1]] = core
+                self._fill_crop(photo, crop_mask, box)
 
     def predict(self, image, mask):
         """Run the generator on a working-size crop; returns the composite (known pixels kept)."""
@@ -104,10 +108,3 @@ class InpaintingPipeline(BasePipeline):
         composite = output * hole + rgb * (1 - hole)
         return tensor_to_pil((composite + 1) / 2)
 
-
-def _only(mask, box):
-    """The mask restricted to `box` (other masked pixels are left for their own tiles)."""
-    left, top, right, bottom = box
-    restricted = np.zeros_like(mask)
-    restricted[top:bottom, left:right] = mask[top:bottom, left:right]
-    return restricted

@@ -3,7 +3,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import InvalidInputError
-from ..image_io import open_image
+from ..image_io import open_image, to_8bit
 
 
 def prepare_mask(mask_image, size):
@@ -15,11 +15,8 @@ def prepare_mask(mask_image, size):
     if "A" in mask.getbands():
         alpha = np.asarray(mask.getchannel("A"))
         values = alpha if alpha.min() < 255 else np.asarray(mask.convert("L"))
-    elif mask.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        array = np.asarray(mask, dtype=np.float64)
-        values = (array / max(array.max(), 1) * 255).astype(np.uint8)
     else:
-        values = np.asarray(mask.convert("L"))
+        values = np.asarray(to_8bit(mask).convert("L"))
     if values.size == 0:
         raise InvalidInputError("The mask is empty (zero width or height).")
     binary = Image.fromarray(((values > 127) * 255).astype(np.uint8))
