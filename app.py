@@ -3,8 +3,8 @@
     python app.py [--host 127.0.0.1] [--port 7860]
 
 Each model is read from a local pipeline folder or a Hub repo id, set per task by environment variable
-(GAN_MODELS_COLORIZATION=user/repo, GAN_MODELS_INPAINTING=...); the default is the bundled folder under
-pretrained/, so it runs offline.
+(GAN_MODELS_COLORIZATION=user/repo, GAN_MODELS_INPAINTING, GAN_MODELS_STYLE_TRANSFER, GAN_MODELS_RESTORATION);
+the default is the bundled folder under pretrained/, so it runs offline.
 """
 import argparse
 import functools
@@ -18,13 +18,11 @@ import gradio as gr
 import torch
 from PIL import Image
 
-from gan_models import ColorizationPipeline, InpaintingPipeline, InvalidInputError
+from gan_models import InvalidInputError
 from gan_models.image_io import open_image, to_rgb
+from gan_models.sources import load_pipeline
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PIPELINES = {"colorization": ColorizationPipeline, "inpainting": InpaintingPipeline}
-SOURCES = {task: os.environ.get(f"GAN_MODELS_{task.upper()}", os.path.join(HERE, "pretrained", task))
-           for task in PIPELINES}
 DOWNLOADS = tempfile.mkdtemp(prefix="gan_models_downloads_")
 KEEP_DOWNLOADS_SECONDS = 3600
 EXAMPLES = os.path.join(HERE, "examples")
@@ -33,9 +31,7 @@ MAX_FILE_SIZE = os.environ.get("GAN_MODELS_MAX_FILE_SIZE", "25mb")
 
 @functools.lru_cache(maxsize=None)
 def get_pipeline(task):
-    cuda = torch.cuda.is_available()
-    return PIPELINES[task].from_pretrained(SOURCES[task], torch_dtype=torch.float16 if cuda else None,
-                                           load_discriminator=False)
+    return load_pipeline(task)
 
 
 def save_for_download(image, name):
@@ -130,14 +126,91 @@ def inpaint_editor(editor, mask_upload, progress=gr.Progress()):
     if not editor or editor.get("background") is None:
         raise InvalidInputError("Upload a photo first, then paint over what should go.")
     image = to_rgb(editor["background"])
-    if mask_upload is not None:
-        mask = mask_upload
-    else:
-        mask = Image.new("L", image.size, 0)
-        for layer in editor.get("layers") or []:
-            alpha = layer.convert("RGBA").getchannel("A")
-            mask.paste(255, (0, 0), alpha.point(lambda a: 255 if a > 0 else 0).resize(image.size))
+    mask = mask_upload if mask_upload is not None else editor_mask(editor, image.size)
     return run_inpainting(image, mask, progress)
+
+
+def editor_mask(editor, size):
+    """The painted layers of an ImageEditor value as a mode-L mask (255 where anything was painted)."""
+    mask = Image.new("L", size, 0)
+    for layer in editor.get("layers") or []:
+        alpha = layer.convert("RGBA").getchannel("A")
+        mask.paste(255, (0, 0), alpha.point(lambda a: 255 if a > 0 else 0).resize(size))
+    return mask
+
+
+STYLE_IMAGE_CHOICE = "(my style image)"
+
+
+def preset_choices():
+    try:
+        return [STYLE_IMAGE_CHOICE] + get_pipeline("style_transfer").preset_names
+    except Exception:  # the app still starts (other tabs work) when the style model is missing
+        return [STYLE_IMAGE_CHOICE]
+
+
+@user_errors
+def stylize(content, style, preset, strength=1.0, preserve_color=False, progress=gr.Progress()):
+    """API: a content photo and either a style image or a preset name."""
+    if content is None:
+        raise InvalidInputError("Upload a content photo first.")
+    preset = None if preset in (None, "", STYLE_IMAGE_CHOICE) else preset
+    if preset is None and style is None:
+        raise InvalidInputError("Upload a style image or pick a bundled style.")
+    progress(0.2, desc="reading the photos")
+    source = to_rgb(content)
+    progress(0.5, desc="stylizing")
+    result = get_pipeline("style_transfer")(image=source, style_image=None if preset else style, preset=preset,
+                                            strength=strength, preserve_color=preserve_color).images[0]
+    return (source, result), save_for_download(result, "stylized")
+
+
+def damage_layer(mask):
+    """Detected damage as a translucent red layer the user can paint on or erase."""
+    layer = Image.new("RGBA", mask.size, (255, 40, 40, 0))
+    layer.putalpha(mask.point(lambda v: 170 if v > 127 else 0))
+    return layer
+
+
+@user_errors
+def detect_damage(image, progress=gr.Progress()):
+    """UI step 1: find the damage and put it on the editor as an editable layer."""
+    if image is None:
+        raise InvalidInputError("Upload a scanned photo first.")
+    progress(0.3, desc="detecting scratches, dust and tears")
+    photo = to_rgb(image)
+    mask = get_pipeline("restoration").detection(image=photo).images[0]
+    share = sum(1 for v in mask.getdata() if v) / (mask.width * mask.height)
+    gr.Info(f"Damage found on {share:.1%} of the photo. Paint to add, erase to remove, then press Restore.")
+    return {"background": photo, "layers": [damage_layer(mask)], "composite": None}
+
+
+def run_restoration(photo, mask, colorize, clean, progress):
+    progress(0.4, desc="repairing, cleaning and colorizing")
+    colorize = {"auto": "auto", "yes": True, "no": False}[colorize or "auto"]
+    output = get_pipeline("restoration")(image=photo, mask_image=mask, colorize=colorize, clean=bool(clean),
+                                         return_intermediates=True)
+    result = output.images[0]
+    stages = [(image, name) for name, image in output.extras["stages"][0].items()]
+    return (photo, result), stages, save_for_download(result, "restored")
+
+
+@user_errors
+def restore_file(image, colorize="auto", clean=True, progress=gr.Progress()):
+    """API: a scanned photo; damage is detected automatically."""
+    if image is None:
+        raise InvalidInputError("Upload a scanned photo first.")
+    return run_restoration(to_rgb(image), None, colorize, clean, progress)
+
+
+@user_errors
+def restore_editor(editor, colorize="auto", clean=True, progress=gr.Progress()):
+    """UI step 2: restore with the (possibly corrected) mask from the editor."""
+    if not editor or editor.get("background") is None:
+        raise InvalidInputError("Upload a scanned photo and press Detect damage first.")
+    photo = to_rgb(editor["background"])
+    return run_restoration(photo, editor_mask(editor, photo.size), colorize, clean, progress)
+
 
 def examples_for(task):
     folder = os.path.join(EXAMPLES, task)
@@ -149,7 +222,7 @@ def examples_for(task):
 def build_demo():
     with gr.Blocks(title="GAN photo studio") as demo:
         gr.Markdown("# GAN photo studio\nSmall GANs trained offline: colorize black-and-white photos, fill holes "
-                    "and scratches. Results come back at the size you upload.")
+                    "and scratches, restyle photos, restore old prints. Results come back at the size you upload.")
         with gr.Tab("Colorization", id="colorization"):
             with gr.Row():
                 with gr.Column():
@@ -183,6 +256,49 @@ def build_demo():
                               api_name="inpaint_editor", api_visibility="private")
             api_button.click(inpaint_files, inputs=[api_image, api_mask], outputs=[inpaint_out, inpaint_file],
                              api_name="inpaint")
+        with gr.Tab("Style transfer", id="style"):
+            with gr.Row():
+                with gr.Column():
+                    content_in = photo_input(label="Content photo", elem_id="style-content")
+                    style_in = photo_input(label="Style image (a painting, a texture...)", elem_id="style-image")
+                    preset = gr.Dropdown(preset_choices(), value=STYLE_IMAGE_CHOICE, label="Or a bundled style",
+                                         elem_id="style-preset")
+                    strength = gr.Slider(0.0, 1.0, value=1.0, step=0.05, label="Strength")
+                    keep_colors = gr.Checkbox(False, label="Keep original colors")
+                    style_btn = gr.Button("Stylize", variant="primary", elem_id="style-button")
+                with gr.Column():
+                    style_out = gr.ImageSlider(label="Before / after", type="pil", format="png", elem_id="style-output")
+                    style_file = gr.File(label="Download (PNG, full size)", elem_id="style-download")
+            style_btn.click(stylize, inputs=[content_in, style_in, preset, strength, keep_colors],
+                            outputs=[style_out, style_file], api_name="stylize")
+        with gr.Tab("Restore old photo", id="restore"):
+            with gr.Row():
+                with gr.Column():
+                    scan = photo_input(label="Scanned old photo", elem_id="restore-input")
+                    detect_btn = gr.Button("1. Detect damage", elem_id="restore-detect")
+                    damage_editor = gr.ImageEditor(
+                        type="pil", label="Detected damage (red): paint to add, erase to remove",
+                        elem_id="restore-editor", layers=False, transforms=(),
+                        brush=gr.Brush(default_size=12, colors=["#ff2828"], color_mode="fixed"),
+                        eraser=gr.Eraser(default_size=16))
+                    colorize_choice = gr.Radio(["auto", "yes", "no"], value="auto",
+                                               label="Colorize (auto: when the photo is B&W or sepia)")
+                    clean_box = gr.Checkbox(True, label="Clean up fading and grain")
+                    restore_btn = gr.Button("2. Restore", variant="primary", elem_id="restore-button")
+                with gr.Column():
+                    restore_out = gr.ImageSlider(label="Before / after", type="pil", format="png",
+                                                 elem_id="restore-output")
+                    stages = gr.Gallery(label="Stages", columns=3, height="auto", elem_id="restore-stages")
+                    restore_file = gr.File(label="Download (PNG, full size)", elem_id="restore-download")
+            detect_btn.click(detect_damage, inputs=[scan], outputs=[damage_editor], api_name="detect_damage")
+            restore_btn.click(restore_editor, inputs=[damage_editor, colorize_choice, clean_box],
+                              outputs=[restore_out, stages, restore_file], api_name="restore_editor",
+                              api_visibility="private")
+            with gr.Row(visible=False):  # file-based API: detection runs automatically
+                restore_api_image = photo_input(label="image")
+                restore_api_button = gr.Button("restore")
+            restore_api_button.click(restore_file, inputs=[restore_api_image, colorize_choice, clean_box],
+                                     outputs=[restore_out, stages, restore_file], api_name="restore")
     return demo
 
 

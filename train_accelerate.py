@@ -16,6 +16,8 @@ def parse_args(argv=None):
     p.add_argument("--train-data", required=True, help="image folder, or a datasets name/folder (local or cached)")
     p.add_argument("--train-data-description", default=None, help="what the data is, for the model card")
     p.add_argument("--val-data", default=None, help="image folder of held-out photos for evaluation")
+    p.add_argument("--style-data", default=None, help="style_transfer: folder of style images (paintings)")
+    p.add_argument("--style-val-data", default=None, help="style_transfer: held-out style images for evaluation")
     p.add_argument("--output-dir", required=True)
     p.add_argument("--resolution", type=int, default=128, help="training crop size")
     p.add_argument("--train-batch-size", type=int, default=16)
@@ -30,6 +32,9 @@ def parse_args(argv=None):
     p.add_argument("--perceptual-weight", type=float, default=None)
     p.add_argument("--feature-matching-weight", type=float, default=None)
     p.add_argument("--r1-weight", type=float, default=None)
+    p.add_argument("--content-weight", type=float, default=None, help="style_transfer")
+    p.add_argument("--style-weight", type=float, default=None, help="style_transfer")
+    p.add_argument("--distillation-weight", type=float, default=None, help="style_transfer: compact encoder vs VGG16")
     p.add_argument("--vgg-path", default=None, help="VGG16Features folder (make data writes data/vgg16)")
     p.add_argument("--ema-decay", type=float, default=0.999)
     p.add_argument("--mixed-precision", default="no", choices=["no", "fp16", "bf16"])
@@ -48,7 +53,8 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     args.loss_weights = {"reconstruction": args.reconstruction_weight, "adversarial": args.adversarial_weight,
                          "perceptual": args.perceptual_weight, "feature_matching": args.feature_matching_weight,
-                         "r1": args.r1_weight}
+                         "r1": args.r1_weight, "content": args.content_weight, "style": args.style_weight,
+                         "distillation": args.distillation_weight}
     return args
 
 

@@ -2,8 +2,10 @@
 __version__ = "0.1.0"
 
 from .errors import InvalidInputError  # noqa: E402
-from .models import PatchGANDiscriminator, UNetGenerator, VGG16Features  # noqa: E402
-from .pipelines import ColorizationPipeline, ImagePipelineOutput, InpaintingPipeline  # noqa: E402
+from .models import PatchGANDiscriminator, StyleDecoder, StyleEncoder, UNetGenerator, VGG16Features  # noqa: E402
+from .pipelines import (ColorizationPipeline, DamageDetectionPipeline, ImagePipelineOutput,  # noqa: E402
+                        InpaintingPipeline, OldPhotoRestorationPipeline, StyleTransferPipeline, VintagePipeline)
 
-__all__ = ["ColorizationPipeline", "ImagePipelineOutput", "InpaintingPipeline", "InvalidInputError", "PatchGANDiscriminator",
-           "UNetGenerator", "VGG16Features", "__version__"]
+__all__ = ["ColorizationPipeline", "DamageDetectionPipeline", "ImagePipelineOutput", "InpaintingPipeline",
+           "InvalidInputError", "OldPhotoRestorationPipeline", "PatchGANDiscriminator", "StyleDecoder", "StyleEncoder",
+           "StyleTransferPipeline", "UNetGenerator", "VGG16Features", "VintagePipeline", "__version__"]

@@ -4,21 +4,28 @@ from huggingface_hub import ModelCard, ModelCardData
 TASK_TAGS = {
     "colorization": ["image-colorization", "gan", "pix2pix", "lab-color"],
     "inpainting": ["image-inpainting", "gan", "lama", "dilated-convolution"],
+    "style-transfer": ["style-transfer", "adain", "gan", "knowledge-distillation"],
+    "restoration": ["image-restoration", "old-photo-restoration", "image-segmentation"],
 }
+COMPONENT_ROLES = {"generator": "the generator (EMA weights)", "discriminator": "the critic, for fine-tuning",
+                   "encoder": "the compact VGG16-derived encoder", "decoder": "the AdaIN decoder",
+                   "vintage": 'the "vintage" preset generator', "detector": "the damage detector"}
 
 
 def format_metrics_table(metrics):
     """{"model": {"psnr": ..}, "grayscale": {..}} -> a markdown table, one row per method."""
     if not metrics:
         return "_No evaluation was run._"
-    keys = list(next(iter(metrics.values())).keys())
+    keys = list(dict.fromkeys(key for values in metrics.values() for key in values))
     lines = ["| method | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
     for method, values in metrics.items():
-        lines.append(f"| {method} | " + " | ".join(f"{values[k]:.3f}" for k in keys) + " |")
+        cells = [f"{values[k]:.3f}" if k in values else "-" for k in keys]
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def make_model_card(task, pipeline_class, metrics=None, training=None, notes=""):
+def make_model_card(task, pipeline_class, metrics=None, training=None, notes="", components=("generator",
+                                                                                          "discriminator")):
     """Build the README.md for a pipeline folder. `training` is a dict of plain facts
     (data, steps, batch size, hardware, wall time, losses); `notes` is free markdown."""
     data = ModelCardData(
@@ -26,6 +33,7 @@ def make_model_card(task, pipeline_class, metrics=None, training=None, notes="")
         tags=TASK_TAGS.get(task, []) + ["gan_models"],
     )
     training = training or {}
+    folders = ", ".join(f"`{name}/` ({COMPONENT_ROLES.get(name, name)})" for name in components)
     facts = "\n".join(f"- **{key}**: {value}" for key, value in training.items()) or "- not recorded"
     content = f"""---
 {data.to_yaml()}
@@ -33,8 +41,7 @@ def make_model_card(task, pipeline_class, metrics=None, training=None, notes="")
 
 # gan_models {task}
 
-A `{pipeline_class}` folder: `generator/` (EMA weights), `discriminator/` (the critic, for fine-tuning)
-and `pipeline_config.json`. Load it with
+A `{pipeline_class}` folder: {folders} and `pipeline_config.json`. Load it with
 
 ```python
 from gan_models import {pipeline_class}

@@ -7,7 +7,7 @@ Sources (installed by `make data` with apt):
 
 The split is by source photo (one photo = one scene), never by crop. Each photo is stored once,
 downscaled to at most --max-side pixels, as JPEG q95; crops happen on the fly during training.
-Paintings (the GCompris "details" and jigsaw artwork) go to a separate `art/` folder for style work.
+Paintings (the GCompris "details" and jigsaw artwork) go to `art/` (style training) and `art_val/` (held-out styles).
 """
 import argparse
 import glob
@@ -108,7 +108,7 @@ def main():
     parser.add_argument("--val-every", type=int, default=10, help="every Nth scene (by hash) goes to val")
     args = parser.parse_args()
 
-    folders = {name: os.path.join(args.out, name) for name in ("train", "val", "art")}
+    folders = {name: os.path.join(args.out, name) for name in ("train", "val", "art", "art_val")}
     for folder in folders.values():
         os.makedirs(folder, exist_ok=True)
     seen, manifest, rejected = set(), [], 0
@@ -118,10 +118,11 @@ def main():
             rejected += 1
             continue
         seen.add(probe)
-        if is_art:
-            split = "art"
+        held_out = int(hashlib.sha1(probe).hexdigest(), 16) % args.val_every == 0
+        if is_art:  # paintings: every 5th is a held-out style for the style-transfer evaluation
+            split = "art_val" if int(hashlib.sha1(probe).hexdigest(), 16) % 5 == 0 else "art"
         else:
-            split = "val" if int(hashlib.sha1(probe).hexdigest(), 16) % args.val_every == 0 else "train"
+            split = "val" if held_out else "train"
         manifest.append({"file": save(image, folders[split], args.max_side), "source": name, "split": split})
 
     with open(os.path.join(args.out, "manifest.json"), "w") as f:

@@ -20,3 +20,37 @@ def tiny_colorization_pipeline():
 
     return ColorizationPipeline(generator=UNetGenerator(channels=(8, 16, 32)),
                                 discriminator=PatchGANDiscriminator(base_channels=8), working_size=64)
+
+
+def tiny_style_pipeline(with_vintage=True):
+    """A real (untrained) style-transfer pipeline with one painting preset and, optionally, the vintage net."""
+    from gan_models import StyleDecoder, StyleEncoder, StyleTransferPipeline, UNetGenerator
+
+    vintage = UNetGenerator(in_channels=5, out_channels=3, channels=(8, 16)) if with_vintage else None
+    return StyleTransferPipeline(encoder=StyleEncoder(widths=(4, 8, 8, 16)), decoder=StyleDecoder(widths=(4, 8, 8, 16)),
+                                 vintage=vintage, presets={"stripes": stripes(64, 48)}, max_size=128)
+
+
+def stripes(width=64, height=48):
+    """A high-contrast texture, for a style image."""
+    y, x = np.mgrid[0:height, 0:width]
+    array = np.stack([(x // 4 % 2) * 255, (y // 6 % 2) * 200, ((x + y) // 5 % 2) * 150], -1)
+    return Image.fromarray(array.astype(np.uint8))
+
+
+def tiny_restoration_pipeline():
+    """Untrained but real: a small detector plus tiny inpainting and colorization pipelines."""
+    from gan_models import InpaintingPipeline, OldPhotoRestorationPipeline, UNetGenerator
+
+    torch_seed()
+    detector = UNetGenerator(in_channels=3, out_channels=1, channels=(8, 16), output_activation="none")
+    inpainting = InpaintingPipeline(generator=UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32)),
+                                    working_size=64)
+    return OldPhotoRestorationPipeline(detector=detector, inpainting_pipeline=inpainting,
+                                       colorization_pipeline=tiny_colorization_pipeline(), working_size=128)
+
+
+def torch_seed(seed=0):
+    import torch
+
+    torch.manual_seed(seed)

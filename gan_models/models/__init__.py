@@ -1,5 +1,6 @@
 from .patchgan import PatchGANDiscriminator
 from .unet import UNetGenerator
+from .adain import StyleDecoder, StyleEncoder
 from .vgg import VGG16Features
 
-__all__ = ["PatchGANDiscriminator", "UNetGenerator", "VGG16Features"]
+__all__ = ["StyleDecoder", "StyleEncoder", "PatchGANDiscriminator", "UNetGenerator", "VGG16Features"]

@@ -12,6 +12,7 @@ class UNetGenerator(ModelMixin, ConfigMixin):
 
     The dilated bottleneck gives a receptive field that covers a 256-pixel input without
     going deeper, which is what both global colour decisions and large holes need.
+    `output_activation="none"` returns logits (the damage detector's mask).
     Inputs of any size work: they are padded to a multiple of 2**len(channels) and cropped back.
     """
 
@@ -23,6 +24,7 @@ class UNetGenerator(ModelMixin, ConfigMixin):
         channels: tuple = (16, 32, 64, 128, 256),
         bottleneck_dilations: tuple = (1, 2, 4, 8),
         norm: str = "batch",
+        output_activation: str = "tanh",
     ):
         super().__init__()
         channels = list(channels)
@@ -34,6 +36,8 @@ class UNetGenerator(ModelMixin, ConfigMixin):
             UpBlock(c_in, c_skip, c_skip, norm) for c_in, c_skip in zip(reversed_channels, reversed_channels[1:])
         )
         self.head = nn.Conv2d(channels[0], out_channels, 3, padding=1)
+        if output_activation not in ("tanh", "none"):
+            raise ValueError(f"output_activation must be 'tanh' or 'none' (logits), not {output_activation!r}")
 
     @property
     def size_multiple(self):
@@ -52,5 +56,7 @@ class UNetGenerator(ModelMixin, ConfigMixin):
         h = self.bottleneck(skips.pop())
         for block in self.up:
             h = block(h, skips.pop())
-        out = torch.tanh(self.head(h))
+        out = self.head(h)
+        if self.config.output_activation == "tanh":
+            out = torch.tanh(out)
         return out[..., :height, :width]

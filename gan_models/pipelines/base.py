@@ -117,6 +117,10 @@ class BasePipeline:
                 f.write(card)
             self.model_card = card
 
+    def save_for_hub(self, folder):
+        """What push_to_hub uploads: the pipeline folder, self-contained."""
+        self.save_pretrained(folder)
+
     def push_to_hub(self, repo_id, token=None, private=None, commit_message="Upload pipeline"):
         """Save to a temporary folder and upload it as one commit; returns the commit info."""
         from huggingface_hub import HfApi
@@ -124,7 +128,7 @@ class BasePipeline:
         api = HfApi(token=token)
         api.create_repo(repo_id, private=private, exist_ok=True)
         with tempfile.TemporaryDirectory() as tmp:
-            self.save_pretrained(tmp)
+            self.save_for_hub(tmp)
             return api.upload_folder(repo_id=repo_id, folder_path=tmp, commit_message=commit_message)
 
     # ---- helpers for __call__ -------------------------------------------------------------------

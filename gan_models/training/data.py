@@ -60,7 +60,10 @@ class RandomCropDataset(Dataset):
         return self.length
 
     def __getitem__(self, index):
-        image = random.choice(self.items)
+        return self.random_crop(random.choice(self.items))
+
+    def random_crop(self, image):
+        """One random rescale + crop + flip of `image`, as a 3xHxW tensor in [-1, 1]."""
         # shorter side becomes crop_size * s: s=1 shows the whole scene, s=2 a closer view
         short = self.crop_size * random.uniform(*self.scale_range)
         scale = short / min(image.size)

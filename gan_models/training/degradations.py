@@ -139,3 +139,29 @@ def synthetic_old_photo(image, rng, severity=1.0):
         ImageDraw.Draw(stain).ellipse([x - r, y - r, x + r, y + r], fill=(120, 80, 30, 70))
         photo.paste(stain.filter(ImageFilter.GaussianBlur(r / 4)), (0, 0), stain.filter(ImageFilter.GaussianBlur(r / 4)))
     return photo, np.asarray(mask) > 127
+
+
+# ---- the "vintage photo" look (targets for the style-transfer preset generator) ------------------
+def vintage_target(rgb, noise, radius):
+    """A faded, warm, soft, grainy, vignetted print of `rgb` ([-1, 1], Nx3xHxW).
+
+    `noise` (Nx1xHxW, unit normal) becomes the film grain and `radius` (Nx1xHxW, 0 at the centre,
+    1 in the corners) the vignette; the generator gets both as inputs, so its target is a function of
+    what it sees. The look: 35% desaturated, warm (red lifted, blue cut), blacks lifted and whites
+    dulled, a 1-pixel blur, luminance grain and corners darkened by up to 30%.
+    """
+    import torch.nn.functional as F
+
+    x = (rgb + 1) / 2
+    kernel = torch.tensor([0.25, 0.5, 0.25], dtype=x.dtype, device=x.device)
+    kernel = (kernel[:, None] * kernel[None, :]).expand(3, 1, 3, 3)
+    x = F.conv2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), kernel, groups=3)
+    gray = (x * torch.tensor([0.299, 0.587, 0.114], dtype=x.dtype, device=x.device).view(1, 3, 1, 1)).sum(1, True)
+    x = 0.65 * x + 0.35 * gray
+    x = x * torch.tensor([1.05, 0.99, 0.86], dtype=x.dtype, device=x.device).view(1, 3, 1, 1) \
+        + torch.tensor([0.05, 0.03, 0.02], dtype=x.dtype, device=x.device).view(1, 3, 1, 1)
+    x = 0.10 + 0.80 * x
+    grain = F.avg_pool2d(F.pad(noise, (1, 1, 1, 1), mode="replicate"), 3, stride=1) * 3
+    x = x * (1 + 0.035 * grain)
+    x = x * (1 - 0.3 * radius ** 2)
+    return x.clamp(0, 1) * 2 - 1

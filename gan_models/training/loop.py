@@ -91,11 +91,19 @@ def train(recipe, args):
                         drop_last=True)
     val_files = list_images(args.val_data)[: args.num_eval_images] if args.val_data else []
 
+    recipe.setup(args, accelerator.device)
     generator, discriminator = recipe.build_generator(), recipe.build_discriminator()
+    adversarial = discriminator is not None and weights.get("adversarial", 0) > 0
+    if not adversarial:  # e.g. the damage detector: a plain supervised network
+        discriminator = None
     ema = EMA(generator, decay=args.ema_decay)
     opt_g = torch.optim.Adam(generator.parameters(), lr=args.learning_rate, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(discriminator.parameters(), lr=args.discriminator_learning_rate, betas=(0.5, 0.999))
-    generator, discriminator, opt_g, opt_d, loader = accelerator.prepare(generator, discriminator, opt_g, opt_d, loader)
+    if adversarial:
+        opt_d = torch.optim.Adam(discriminator.parameters(), lr=args.discriminator_learning_rate, betas=(0.5, 0.999))
+        generator, discriminator, opt_g, opt_d, loader = accelerator.prepare(
+            generator, discriminator, opt_g, opt_d, loader)
+    else:
+        generator, opt_g, loader = accelerator.prepare(generator, opt_g, loader)
     state = TrainState()
     accelerator.register_for_checkpointing(ema, state)
     ema.model.to(accelerator.device)
@@ -106,16 +114,16 @@ def train(recipe, args):
         accelerator.print(f"resumed from {resume_path} at step {state.step}")
 
     vgg = None
-    if weights["perceptual"] > 0 or val_files:
+    if weights.get("perceptual", 0) > 0 or val_files:
         from ..models.vgg import VGG16Features
 
         vgg = VGG16Features.from_pretrained(args.vgg_path).to(accelerator.device).eval() if args.vgg_path else None
-        if weights["perceptual"] > 0 and vgg is None:
+        if weights.get("perceptual", 0) > 0 and vgg is None:
             raise ValueError("--perceptual-weight > 0 needs --vgg-path (run `make data` to convert VGG16)")
 
     if accelerator.is_main_process:
         accelerator.init_trackers(f"gan_models-{recipe.name}", config={k: str(v) for k, v in vars(args).items()})
-    d_model = accelerator.unwrap_model(discriminator)
+    d_model = accelerator.unwrap_model(discriminator) if adversarial else None
     data = infinite(loader)
     progress = tqdm(total=args.max_train_steps, initial=state.step, disable=not accelerator.is_local_main_process,
                     desc=f"train {recipe.name}")
@@ -124,38 +132,29 @@ def train(recipe, args):
     while state.step < args.max_train_steps:
         example = recipe.make_example(next(data))
         fixed_batch = fixed_batch if fixed_batch is not None else {k: v[:4].detach() for k, v in example.items()}
-        with accelerator.accumulate(generator, discriminator):
+        with accelerator.accumulate(*([generator, discriminator] if adversarial else [generator])):
             with accelerator.autocast():
-                fake = recipe.compose(generator(example["inputs"]), example)
+                fake = recipe.compose(recipe.generate(generator, example), example)
+            d_loss = discriminator_step(recipe, discriminator, opt_d, fake, example, weights, args, accelerator) \
+                if adversarial else torch.zeros(())
 
-                # discriminator: real vs fake in one forward (one DDP reduction per step)
-                real_in = recipe.discriminator_input(example["target"], example)
-                fake_in = recipe.discriminator_input(fake.detach(), example)
-                if weights.get("r1", 0) > 0:
-                    real_in = real_in.detach().requires_grad_(True)
-                logits = discriminator(torch.cat([real_in, fake_in]))
-                real_logits, fake_logits = logits.chunk(2)
-                d_loss = discriminator_loss(real_logits, fake_logits, args.adversarial_loss)
-                if weights.get("r1", 0) > 0:
-                    d_loss = d_loss + weights["r1"] / 2 * r1_penalty(real_logits, real_in)
-            accelerator.backward(d_loss)
-            opt_d.step()
-            opt_d.zero_grad(set_to_none=True)
-
-            # generator: the unwrapped critic with frozen weights, so no gradient reaches it
-            d_model.requires_grad_(False)
             with accelerator.autocast():
-                fake_logits, fake_feats = d_model(recipe.discriminator_input(fake, example), return_features=True)
-                losses = {"adversarial": generator_adversarial_loss(fake_logits, args.adversarial_loss),
-                          "reconstruction": recipe.reconstruction_loss(fake, example)}
-                if weights["feature_matching"] > 0:
-                    _, real_feats = d_model(real_in.detach(), return_features=True)
-                    losses["feature_matching"] = feature_matching_loss(fake_feats, real_feats)
-                if weights["perceptual"] > 0:
+                losses = recipe.task_losses(fake, example)
+                if adversarial:
+                    # the unwrapped critic with frozen weights, so no gradient reaches it
+                    d_model.requires_grad_(False)
+                    fake_logits, fake_feats = d_model(recipe.discriminator_input(fake, example), return_features=True)
+                    losses["adversarial"] = generator_adversarial_loss(fake_logits, args.adversarial_loss)
+                    if weights.get("feature_matching", 0) > 0:
+                        real_in = recipe.discriminator_input(example["target"], example)
+                        _, real_feats = d_model(real_in, return_features=True)
+                        losses["feature_matching"] = feature_matching_loss(fake_feats, real_feats)
+                if weights.get("perceptual", 0) > 0:
                     losses["perceptual"] = perceptual_distance(vgg, recipe.to_rgb(fake, example), example["clean"])
                 g_loss = sum(weights[name] * value for name, value in losses.items())
             accelerator.backward(g_loss)
-            d_model.requires_grad_(True)
+            if adversarial:
+                d_model.requires_grad_(True)
             opt_g.step()
             opt_g.zero_grad(set_to_none=True)
 
@@ -191,6 +190,23 @@ def train(recipe, args):
     accelerator.end_training()
 
 
+def discriminator_step(recipe, discriminator, opt_d, fake, example, weights, args, accelerator):
+    """One critic update: real and fake in one forward (one DDP reduction per step)."""
+    with accelerator.autocast():
+        real_in = recipe.discriminator_input(example["target"], example)
+        fake_in = recipe.discriminator_input(fake.detach(), example)
+        if weights.get("r1", 0) > 0:
+            real_in = real_in.detach().requires_grad_(True)
+        real_logits, fake_logits = discriminator(torch.cat([real_in, fake_in])).chunk(2)
+        d_loss = discriminator_loss(real_logits, fake_logits, args.adversarial_loss)
+        if weights.get("r1", 0) > 0:
+            d_loss = d_loss + weights["r1"] / 2 * r1_penalty(real_logits, real_in)
+    accelerator.backward(d_loss)
+    opt_d.step()
+    opt_d.zero_grad(set_to_none=True)
+    return d_loss
+
+
 def evaluate(recipe, generator, discriminator, files, vgg, args):
     from ..evaluation.metrics import PerceptualMetric
 
@@ -205,7 +221,7 @@ def evaluate(recipe, generator, discriminator, files, vgg, args):
 @torch.no_grad()
 def save_samples(recipe, generator, batch, output_dir, step, accelerator):
     generator.eval()
-    output = recipe.compose(generator(batch["inputs"]), batch)
+    output = recipe.compose(recipe.generate(generator, batch), batch)
     rows = [torch.cat(list(column), dim=-1) for column in zip(*recipe.sample_row(output, batch))]
     grid = ((torch.cat(rows, dim=-2) + 1) * 127.5).clamp(0, 255).to(torch.uint8).cpu()
     from PIL import Image
@@ -219,7 +235,7 @@ def save_samples(recipe, generator, batch, output_dir, step, accelerator):
 
 def export(recipe, generator, discriminator, metrics, args, state, hardware, weights):
     """Write the final pipeline folder (EMA generator + critic + model card) and optionally push it."""
-    pipe = recipe.build_pipeline(generator.float().cpu(), discriminator.float().cpu())
+    pipe = recipe.build_pipeline(generator.float().cpu(), discriminator.float().cpu() if discriminator else None)
     training = {
         "data": args.train_data_description or args.train_data,
         "steps": state.step,
@@ -230,7 +246,8 @@ def export(recipe, generator, discriminator, metrics, args, state, hardware, wei
         "hardware": hardware,
         "wall time": f"{state.seconds / 60:.1f} min",
     }
-    card = make_model_card(recipe.name, type(pipe).__name__, metrics, training, args.model_card_notes)
+    card = make_model_card(recipe.name, type(pipe).__name__, metrics, training, args.model_card_notes,
+                           components=sorted(pipe.modules()))
     out = os.path.join(args.output_dir, "pipeline")
     pipe.save_pretrained(out, model_card=card)
     with open(os.path.join(out, "training_summary.json"), "w") as f:

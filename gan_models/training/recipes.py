@@ -6,11 +6,40 @@ import torch
 import torch.nn.functional as F
 
 from ..models import PatchGANDiscriminator, UNetGenerator
-from ..pipelines import ColorizationPipeline, InpaintingPipeline
+from ..pipelines import ColorizationPipeline, DamageDetectionPipeline, InpaintingPipeline
 from .degradations import lab_pair_to_rgb, random_masks, to_lab_pair
 
 
-class ColorizationRecipe:
+class Recipe:
+    """Defaults shared by the tasks; a recipe overrides what its task does differently."""
+
+    name = ""
+    default_loss_weights = {"reconstruction": 1.0}
+
+    def setup(self, args, device):
+        """Called once by the loop before the networks are built (load frozen helpers, extra data)."""
+
+    def build_discriminator(self):
+        return None
+
+    def generate(self, generator, example):
+        return generator(example["inputs"])
+
+    def compose(self, output, example):
+        return output
+
+    def discriminator_input(self, candidate, example):
+        return candidate
+
+    def task_losses(self, fake, example):
+        return {"reconstruction": self.reconstruction_loss(fake, example)}
+
+    def to_rgb(self, candidate, example):
+        """For perceptual losses and sample grids: a candidate in target space -> RGB in [-1, 1]."""
+        return candidate
+
+
+class ColorizationRecipe(Recipe):
     """L -> ab with a U-Net; a conditional PatchGAN judges (L, ab) pairs; L1 on ab (+ optional VGG)."""
 
     name = "colorization"
@@ -33,9 +62,6 @@ class ColorizationRecipe:
         luminance, chroma = to_lab_pair(clean)
         return {"inputs": luminance, "target": chroma, "condition": luminance, "clean": clean}
 
-    def compose(self, output, example):
-        return output
-
     def discriminator_input(self, candidate, example):
         return torch.cat([example["condition"], candidate], dim=1)
 
@@ -43,7 +69,6 @@ class ColorizationRecipe:
         return F.l1_loss(fake, example["target"])
 
     def to_rgb(self, candidate, example):
-        """For perceptual losses and sample grids: a candidate in target space -> RGB in [-1, 1]."""
         return lab_pair_to_rgb(example["condition"], candidate)
 
     def sample_row(self, output, example):
@@ -59,7 +84,7 @@ class ColorizationRecipe:
         return ColorizationPipeline(generator=generator, discriminator=discriminator, working_size=self.working_size)
 
 
-class InpaintingRecipe:
+class InpaintingRecipe(Recipe):
     """(masked RGB, mask) -> RGB with a dilated U-Net; PatchGAN on the composite; hole-weighted L1,
     VGG perceptual loss and discriminator feature matching (the LaMa recipe at CPU scale)."""
 
@@ -93,15 +118,9 @@ class InpaintingRecipe:
         mask = example["mask"]
         return output * mask + example["clean"] * (1 - mask)
 
-    def discriminator_input(self, candidate, example):
-        return candidate
-
     def reconstruction_loss(self, fake, example):
         weight = 1 + (self.hole_weight - 1) * example["mask"]
         return (weight * (fake - example["target"]).abs()).mean() / weight.mean()
-
-    def to_rgb(self, candidate, example):
-        return candidate
 
     def sample_row(self, output, example):
         masked = example["clean"] * (1 - example["mask"]) + example["mask"]
@@ -116,7 +135,114 @@ class InpaintingRecipe:
         return InpaintingPipeline(generator=generator, discriminator=discriminator, working_size=self.working_size)
 
 
-RECIPES = {"colorization": ColorizationRecipe, "inpainting": InpaintingRecipe}
+class DamageDetectionRecipe(Recipe):
+    """Photo with synthetic old-photo damage -> per-pixel damage logits; BCE + soft Dice, no critic
+    (segmentation does not need one). The degradation is `synthetic_old_photo`, whose masks are known."""
+
+    name = "damage_detection"
+    default_loss_weights = {"reconstruction": 1.0, "adversarial": 0.0}
+    positive_weight = 3.0
+
+    def __init__(self, channels=(8, 16, 32, 64), working_size=1024, seed=0):
+        import numpy as np
+
+        self.channels, self.working_size = tuple(channels), working_size
+        self.rng = np.random.default_rng(seed)
+
+    def build_generator(self):
+        return UNetGenerator(in_channels=3, out_channels=1, channels=self.channels, bottleneck_dilations=(1, 2, 4, 8),
+                             output_activation="none")
+
+    def make_example(self, clean):
+        import numpy as np
+        from PIL import Image
+
+        from .degradations import synthetic_old_photo
+
+        photos = ((clean + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+        damaged, masks = [], []
+        for photo in photos:
+            image, mask = synthetic_old_photo(Image.fromarray(photo), self.rng, self.rng.uniform(0.3, 1.3))
+            damaged.append(np.asarray(image))
+            masks.append(mask)
+        inputs = torch.from_numpy(np.stack(damaged)).permute(0, 3, 1, 2).float().to(clean.device) / 127.5 - 1
+        target = torch.from_numpy(np.stack(masks)).unsqueeze(1).float().to(clean.device)
+        return {"inputs": inputs, "target": target, "clean": clean}
+
+    def task_losses(self, logits, example):
+        target = example["target"]
+        bce = F.binary_cross_entropy_with_logits(
+            logits, target, pos_weight=torch.tensor(self.positive_weight, device=logits.device))
+        probability = torch.sigmoid(logits)
+        dice = 1 - (2 * (probability * target).sum() + 1) / (probability.sum() + target.sum() + 1)
+        return {"reconstruction": bce + dice}
+
+    def sample_row(self, logits, example):
+        as_rgb = lambda mask: (mask * 2 - 1).repeat(1, 3, 1, 1)  # noqa: E731
+        return [example["inputs"], as_rgb(torch.sigmoid(logits)), as_rgb(example["target"])]
+
+    def evaluate(self, pipe, files, perceptual=None):
+        from ..evaluation.damage import evaluate_damage
+
+        return evaluate_damage(pipe, files, size=512)
+
+    def build_pipeline(self, generator, discriminator=None):
+        return DamageDetectionPipeline(detector=generator, working_size=self.working_size)
+
+
+class VintageRecipe(Recipe):
+    """The style-transfer "vintage" preset: a small pix2pix generator from a photo (+ a grain-noise and a
+    vignette-radius plane) to a synthetic aged print (`degradations.vintage_target`); L1 + conditional
+    PatchGAN. It is shipped inside the style-transfer pipeline folder as its `vintage` component."""
+
+    name = "vintage"
+    default_loss_weights = {"reconstruction": 10.0, "adversarial": 1.0, "perceptual": 0.0, "feature_matching": 0.0}
+
+    def __init__(self, channels=(16, 32, 64), seed=0):
+        self.channels, self.seed = tuple(channels), seed
+        self.calls = 0
+
+    def build_generator(self):
+        return UNetGenerator(in_channels=5, out_channels=3, channels=self.channels, bottleneck_dilations=(1, 2))
+
+    def build_discriminator(self):
+        return PatchGANDiscriminator(in_channels=6, base_channels=32)
+
+    def make_example(self, clean):
+        from ..pipelines.vintage import vintage_inputs
+        from .degradations import vintage_target
+
+        self.calls += 1
+        inputs = vintage_inputs(clean, seed=self.seed * 1_000_003 + self.calls)
+        return {"inputs": inputs, "target": vintage_target(clean, inputs[:, 3:4], (inputs[:, 4:5] + 1) / 2),
+                "clean": clean}
+
+    def discriminator_input(self, candidate, example):
+        return torch.cat([example["clean"], candidate], dim=1)
+
+    def reconstruction_loss(self, fake, example):
+        return F.l1_loss(fake, example["target"])
+
+    def sample_row(self, output, example):
+        return [example["clean"], output, example["target"]]
+
+    def evaluate(self, pipe, files, perceptual=None):
+        return {}
+
+    def build_pipeline(self, generator, discriminator=None):
+        from ..pipelines import VintagePipeline
+
+        return VintagePipeline(generator=generator, discriminator=discriminator)
+
+
+def _style_transfer(**kwargs):
+    from .style_recipe import StyleTransferRecipe
+
+    return StyleTransferRecipe(**kwargs)
+
+
+RECIPES = {"colorization": ColorizationRecipe, "inpainting": InpaintingRecipe,
+           "damage_detection": DamageDetectionRecipe, "style_transfer": _style_transfer, "vintage": VintageRecipe}
 
 
 def get_recipe(task, **kwargs):

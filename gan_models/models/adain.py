@@ -1,0 +1,110 @@
+"""Arbitrary style transfer networks: a compact VGG-shaped encoder and a decoder, joined by AdaIN.
+
+The encoder keeps VGG16's layout up to relu4_1 at a quarter of the width; it starts from the
+ImageNet VGG16 filters with the largest L1 norm (`StyleEncoder.from_vgg16`) and is then trained
+to match VGG16's features (distillation) while the decoder learns to invert them. At a quarter of
+the width the pair costs ~1/16 of VGG16's multiply-adds, which is what makes 512x512 in well
+under 300 ms on two CPU cores possible.
+"""
+import torch
+from diffusers.configuration_utils import ConfigMixin, register_to_config
+from diffusers.models.modeling_utils import ModelMixin
+from torch import nn
+
+from .vgg import BGR_MEAN
+
+# (name, index of the VGG16 conv it is cut from); a "pool" halves the resolution before the next layer
+ENCODER_LAYOUT = [("relu1_1", 0), ("relu1_2", 1), "pool", ("relu2_1", 2), ("relu2_2", 3), "pool",
+                  ("relu3_1", 4), ("relu3_2", 5), "pool", ("relu4_1", 7)]
+STYLE_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
+
+
+def adain(content, style, eps=1e-5):
+    """Give each channel of `content` features the mean and std of the same channel in `style`."""
+    c_mean, c_std = content.mean((2, 3), keepdim=True), (content.var((2, 3), keepdim=True) + eps).sqrt()
+    s_mean, s_std = style.mean((2, 3), keepdim=True), (style.var((2, 3), keepdim=True) + eps).sqrt()
+    return (content - c_mean) / c_std * s_std + s_mean
+
+
+def conv3x3(in_channels, out_channels):
+    return nn.Conv2d(in_channels, out_channels, 3, padding=1)
+
+
+class StyleEncoder(ModelMixin, ConfigMixin):
+    """RGB in [-1, 1] -> dict of ReLU features (relu1_1 ... relu4_1), VGG16 layout, `widths` per block."""
+
+    @register_to_config
+    def __init__(self, widths: tuple = (16, 32, 64, 128)):
+        super().__init__()
+        self.convs = nn.ModuleList()
+        in_channels, block = 3, 0
+        for spec in ENCODER_LAYOUT:
+            if spec == "pool":
+                block += 1
+                continue
+            self.convs.append(conv3x3(in_channels, widths[block]))
+            in_channels = widths[block]
+        self.register_buffer("mean", torch.tensor(BGR_MEAN).view(1, 3, 1, 1), persistent=False)
+
+    @property
+    def channels(self):
+        return {name: conv.out_channels for (name, _), conv in
+                zip([s for s in ENCODER_LAYOUT if s != "pool"], self.convs)}
+
+    def forward(self, rgb, layers=STYLE_LAYERS):
+        # the VGG16 input convention, so the filters cut from VGG16 see what they were trained on
+        x = (rgb.flip(1) + 1) * 127.5 - self.mean.to(rgb.dtype)
+        out, index = {}, 0
+        last = max(i for i, spec in enumerate(ENCODER_LAYOUT) if spec != "pool" and spec[0] in layers)
+        for position, spec in enumerate(ENCODER_LAYOUT):
+            if spec == "pool":
+                x = nn.functional.max_pool2d(x, 2, ceil_mode=True)
+                continue
+            x = torch.relu(self.convs[index](x))
+            index += 1
+            if spec[0] in layers:
+                out[spec[0]] = x
+            if position == last:
+                break
+        return out
+
+    @classmethod
+    def from_vgg16(cls, vgg, widths=(16, 32, 64, 128)):
+        """Cut each layer from the matching VGG16 conv: keep the output filters with the largest L1
+        norm and, for their inputs, the channels the previous layer kept."""
+        encoder = cls(widths=tuple(widths))
+        kept_inputs = torch.arange(3)
+        for conv, (_, vgg_index) in zip(encoder.convs, [s for s in ENCODER_LAYOUT if s != "pool"]):
+            source = vgg.convs[vgg_index]
+            weight = source.weight.data
+            if weight.shape[1] != len(kept_inputs) and kept_inputs.max() >= weight.shape[1]:
+                kept_inputs = kept_inputs[kept_inputs < weight.shape[1]]
+            out_channels = conv.out_channels
+            kept = weight.abs().sum((1, 2, 3)).topk(out_channels).indices.sort().values
+            conv.weight.data.copy_(weight[kept][:, kept_inputs])
+            conv.bias.data.copy_(source.bias.data[kept])
+            kept_inputs = kept
+        return encoder
+
+
+class StyleDecoder(ModelMixin, ConfigMixin):
+    """relu4_1-level features -> RGB in [-1, 1]: the encoder mirrored, nearest upsampling + 3x3 convs."""
+
+    @register_to_config
+    def __init__(self, widths: tuple = (16, 32, 64, 128)):
+        super().__init__()
+        w1, w2, w3, w4 = widths
+        act = nn.ReLU(inplace=True)
+        up = nn.Upsample(scale_factor=2, mode="nearest")
+        self.layers = nn.Sequential(
+            conv3x3(w4, w3), act, up,
+            conv3x3(w3, w3), act, conv3x3(w3, w2), act, up,
+            conv3x3(w2, w2), act, conv3x3(w2, w1), act, up,
+            conv3x3(w1, w1), act, conv3x3(w1, 3),
+        )
+
+    def forward(self, features, size=None):
+        out = torch.tanh(self.layers(features))
+        if size is not None and tuple(out.shape[-2:]) != tuple(size):  # odd sizes: the pools rounded up
+            out = out[..., :size[0], :size[1]]
+        return out

@@ -1,0 +1,126 @@
+"""Arbitrary style transfer (AdaIN) plus bundled presets: paintings, and a learned "vintage photo" look."""
+import glob
+import os
+
+import torch
+from PIL import Image
+
+from ..color import lab_to_rgb, rgb_to_lab
+from ..errors import InvalidInputError
+from ..image_io import check_size, to_rgb
+from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder, UNetGenerator
+from ..models.adain import adain
+from .base import BasePipeline, ImagePipelineOutput, resolve_folder
+from .resize import fit_within, pil_to_tensor, tensor_to_pil
+from .vintage import apply_vintage, to_full_size, working_tensor
+
+VINTAGE_PRESETS = ("vintage", "retro")
+MIN_STYLE_SIDE = 16
+
+
+class StyleTransferPipeline(BasePipeline):
+    """`pipe(image=content, style_image=style, strength=0.8, preserve_color=False).images[0]`
+
+    - `style_image` any picture, or `preset=` one of `pipe.preset_names` (bundled paintings, "vintage").
+    - `strength` 0..1 blends in feature space; 0 returns the content itself, 1 the full stylization.
+    - `preserve_color` keeps the content's chroma and takes only the stylized luminance.
+    The content is processed at up to `max_size` on its longer side (larger photos are stylized at that
+    size and upsampled, so memory stays bounded); the style image is read at `style_size`.
+    """
+
+    components = {"encoder": StyleEncoder, "decoder": StyleDecoder, "discriminator": PatchGANDiscriminator,
+                  "vintage": UNetGenerator}
+    optional_components = ("discriminator", "vintage")
+    default_config = {"style_size": 256, "max_size": 1024}
+
+    def __init__(self, presets=None, **kwargs):
+        super().__init__(**kwargs)
+        self.presets = dict(presets or {})
+
+    @property
+    def preset_names(self):
+        return sorted(self.presets) + (list(VINTAGE_PRESETS[:1]) if self.vintage is not None else [])
+
+    @torch.no_grad()
+    def __call__(self, image, style_image=None, preset=None, strength=1.0, preserve_color=False, seed=0,
+                 return_dict=True):
+        strength = float(strength)
+        if not 0.0 <= strength <= 1.0:
+            raise InvalidInputError(f"strength must be between 0 and 1, got {strength}.")
+        style = self._style(style_image, preset)
+        outputs = []
+        for item in self.as_list(image):
+            content = check_size(to_rgb(item))
+            if strength == 0.0:
+                outputs.append(content.copy())
+                continue
+            if style is None:
+                result = self.vintage_look(content, strength, seed)
+            else:
+                result = self.stylize(content, style, strength)
+            if preserve_color:
+                result = keep_chroma(result, content)
+            outputs.append(result)
+        return ImagePipelineOutput(images=outputs) if return_dict else (outputs,)
+
+    def _style(self, style_image, preset):
+        """The style as a working-size tensor, or None for the vintage generator."""
+        if style_image is not None and preset:
+            raise InvalidInputError("Give either a style image or a preset, not both.")
+        if preset:
+            if preset in VINTAGE_PRESETS and self.vintage is not None:
+                return None
+            if preset not in self.presets:
+                raise InvalidInputError(f"Unknown preset {preset!r}; choose one of {self.preset_names}.")
+            style_image = self.presets[preset]
+        if style_image is None:
+            raise InvalidInputError("No style given: pass style_image=... or preset=... "
+                                    f"(one of {self.preset_names}).")
+        style = to_rgb(style_image)
+        if min(style.size) < MIN_STYLE_SIDE:
+            raise InvalidInputError(f"The style image is {style.width}x{style.height}; it needs at least "
+                                    f"{MIN_STYLE_SIDE} pixels per side to carry a texture.")
+        size = fit_within(style.width, style.height, self.config["style_size"])
+        return (pil_to_tensor(style.resize(size, Image.BICUBIC)) * 2 - 1).to(self.device, self.dtype)
+
+    def _features(self, rgb, layer="relu4_1"):
+        return self.encoder(rgb.contiguous(memory_format=torch.channels_last), (layer,))[layer]
+
+    def stylize(self, content, style, strength):
+        work, resized = working_tensor(content, self.config["max_size"], self.device, self.dtype)
+        features = self._features(work)
+        stylized = adain(features, self._features(style))
+        size = work.shape[-2:]
+        out = self.decoder(strength * stylized + (1 - strength) * features, size)
+        if strength < 1.0:  # what the decoder loses on the content alone is put back, so 0 -> content
+            out = out + (1 - strength) * (work - self.decoder(features, size))
+        return to_full_size(out, content, resized)
+
+    def vintage_look(self, content, strength, seed):
+        return apply_vintage(self.vintage, content, strength, seed, self.config["max_size"])
+
+    # ---- presets travel with the folder (styles/*.jpg) ------------------------------------------
+    @classmethod
+    def from_pretrained(cls, source, **kwargs):
+        pipe = super().from_pretrained(source, **kwargs)
+        hub_kwargs = {k: v for k, v in kwargs.items() if k not in ("torch_dtype", "device", "variant",
+                                                                      "load_discriminator")}
+        folder = resolve_folder(str(source), **hub_kwargs)
+        for path in sorted(glob.glob(os.path.join(folder, "styles", "*.jpg"))):
+            with Image.open(path) as style:
+                pipe.presets[os.path.splitext(os.path.basename(path))[0]] = style.convert("RGB")
+        return pipe
+
+    def save_pretrained(self, save_directory, variant=None, model_card=None):
+        super().save_pretrained(save_directory, variant=variant, model_card=model_card)
+        if self.presets:
+            os.makedirs(os.path.join(save_directory, "styles"), exist_ok=True)
+            for name, style in self.presets.items():
+                style.save(os.path.join(save_directory, "styles", f"{name}.jpg"), quality=90)
+
+
+def keep_chroma(stylized, content):
+    """Stylized luminance with the content's a/b channels (Lab), at the content's size."""
+    lab_s = rgb_to_lab(pil_to_tensor(stylized))
+    lab_c = rgb_to_lab(pil_to_tensor(content))
+    return tensor_to_pil(lab_to_rgb(torch.cat([lab_s[:, :1], lab_c[:, 1:]], dim=1)))

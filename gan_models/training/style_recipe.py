@@ -1,0 +1,115 @@
+"""Style transfer recipe: a compact encoder + decoder joined by AdaIN, trained against a frozen VGG16.
+
+Losses (all measured by the full ImageNet VGG16, scale-free so their weights are comparable):
+- content: the output's relu4_1 features vs AdaIN(VGG16(content), VGG16(style)) (Huang & Belongie 2017);
+- style: mean and std of relu1_1..relu4_1, output vs style image;
+- distillation: the compact encoder's features (through 1x1 projections) vs VGG16's on the content,
+  which keeps the encoder a faithful small VGG;
+- adversarial: a PatchGAN that sees (patch, another crop of the same painting) and learns whether the
+  first has the second's texture; real pairs are two crops of one painting.
+"""
+import random
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder
+from ..models.adain import STYLE_LAYERS, adain
+from ..models.vgg import LAYER_NAMES
+from .recipes import Recipe
+
+
+class StyleTransferNet(nn.Module):
+    """What the optimizer trains: encoder, decoder and the distillation projections (not exported)."""
+
+    def __init__(self, encoder, decoder, teacher_channels):
+        super().__init__()
+        self.encoder, self.decoder = encoder, decoder
+        self.projections = nn.ModuleDict({name: nn.Conv2d(encoder.channels[name], teacher_channels[name], 1)
+                                          for name in STYLE_LAYERS})
+
+    def forward(self, content, style):
+        content_features = self.encoder(content)
+        style_features = self.encoder(style, ("relu4_1",))
+        output = self.decoder(adain(content_features["relu4_1"], style_features["relu4_1"]), content.shape[-2:])
+        projected = {name: self.projections[name](f) for name, f in content_features.items()}
+        return output, projected
+
+
+def relative_mse(a, b):
+    return F.mse_loss(a, b) / (b.detach().pow(2).mean() + 1e-8)
+
+
+class StyleTransferRecipe(Recipe):
+    name = "style_transfer"
+    default_loss_weights = {"content": 1.0, "style": 3.0, "distillation": 1.0, "adversarial": 0.05,
+                            "feature_matching": 0.0, "perceptual": 0.0}
+
+    def __init__(self, widths=(16, 32, 64, 128), style_size=256):
+        self.widths, self.style_size = tuple(widths), style_size
+
+    def setup(self, args, device):
+        from ..models.vgg import VGG16Features
+        from .data import RandomCropDataset
+
+        if not args.vgg_path or not args.style_data:
+            raise ValueError("style_transfer needs --vgg-path (make data writes data/vgg16) and --style-data")
+        self.teacher = VGG16Features.from_pretrained(args.vgg_path).to(device).eval()
+        self.teacher.requires_grad_(False)
+        self.styles = RandomCropDataset(args.style_data, crop_size=args.resolution, scale_range=(1.0, 3.0))
+        self.style_files = args.style_val_data
+
+    def build_generator(self):
+        encoder = StyleEncoder.from_vgg16(self.teacher, self.widths)
+        channels = {name: conv.out_channels for name, conv in zip(LAYER_NAMES, self.teacher.convs)}
+        return StyleTransferNet(encoder, StyleDecoder(self.widths), channels)
+
+    def build_discriminator(self):
+        return PatchGANDiscriminator(in_channels=6, base_channels=32, num_layers=3)
+
+    def make_example(self, clean):
+        pairs = [random.choice(self.styles.items) for _ in range(clean.shape[0])]
+        style = torch.stack([self.styles.random_crop(p) for p in pairs]).to(clean.device)
+        reference = torch.stack([self.styles.random_crop(p) for p in pairs]).to(clean.device)
+        return {"inputs": clean, "style": style, "style_ref": reference, "target": style, "clean": clean}
+
+    def generate(self, generator, example):
+        output, projected = generator(example["inputs"], example["style"])
+        example["projected"] = projected
+        return output
+
+    def discriminator_input(self, candidate, example):
+        return torch.cat([candidate, example["style_ref"]], dim=1)
+
+    def task_losses(self, output, example):
+        with torch.no_grad():
+            content_t = self.teacher(example["clean"], STYLE_LAYERS)
+            style_t = self.teacher(example["style"], STYLE_LAYERS)
+            target = adain(content_t["relu4_1"], style_t["relu4_1"])
+        output_t = self.teacher(output, STYLE_LAYERS)
+        style = 0
+        for name in STYLE_LAYERS:
+            o, s = output_t[name].flatten(2), style_t[name].flatten(2)
+            style = style + relative_mse(o.mean(-1), s.mean(-1)) + relative_mse(o.std(-1), s.std(-1))
+        distillation = sum(relative_mse(example["projected"][name], content_t[name]) for name in STYLE_LAYERS)
+        return {"content": relative_mse(output_t["relu4_1"], target), "style": style / len(STYLE_LAYERS),
+                "distillation": distillation / len(STYLE_LAYERS)}
+
+    def sample_row(self, output, example):
+        return [example["clean"], example["style"], output]
+
+    def evaluate(self, pipe, files, perceptual=None):
+        from ..evaluation.style_transfer import evaluate_style_transfer
+        from .data import list_images
+
+        styles = list_images(self.style_files) if self.style_files else []
+        if not styles or perceptual is None:
+            return {}
+        return evaluate_style_transfer({"model": pipe}, files[:8], styles[:4], perceptual.vgg, size=256)
+
+    def build_pipeline(self, generator, discriminator=None):
+        from ..pipelines import StyleTransferPipeline
+
+        return StyleTransferPipeline(encoder=generator.encoder, decoder=generator.decoder, discriminator=discriminator,
+                                     style_size=self.style_size)

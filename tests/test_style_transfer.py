@@ -1,0 +1,129 @@
+"""Style transfer: networks, pipeline behaviour (strength, colours, sizes, presets, errors), round trips."""
+import os
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from gan_models import InvalidInputError, StyleEncoder, StyleTransferPipeline, VGG16Features
+from gan_models.color import rgb_to_lab
+from gan_models.pipelines.resize import pil_to_tensor
+from helpers import photo, stripes, tiny_style_pipeline
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUNDLED = os.path.join(ROOT, "pretrained", "style-transfer")
+
+
+def test_encoder_is_cut_from_vgg16_filters_with_largest_norm():
+    torch.manual_seed(0)
+    vgg = VGG16Features(last_layer="relu4_1")
+    encoder = StyleEncoder.from_vgg16(vgg, widths=(4, 8, 8, 16))
+    first = vgg.convs[0].weight
+    kept = first.abs().sum((1, 2, 3)).topk(4).indices.sort().values
+    assert torch.equal(encoder.convs[0].weight, first[kept])
+    second = vgg.convs[1].weight
+    kept2 = second.abs().sum((1, 2, 3)).topk(4).indices.sort().values
+    assert torch.equal(encoder.convs[1].weight, second[kept2][:, kept])
+    features = encoder(torch.zeros(1, 3, 37, 50))
+    assert features["relu4_1"].shape == (1, 16, 5, 7)
+
+
+@pytest.mark.parametrize("size", [(64, 48), (33, 17), (200, 90)])
+def test_output_has_the_content_size(size):
+    pipe = tiny_style_pipeline()
+    out = pipe(image=photo(*size), style_image=stripes()).images[0]
+    assert out.size == size and out.mode == "RGB"
+
+
+def test_strength_zero_returns_the_content_and_strength_changes_the_result():
+    pipe = tiny_style_pipeline()
+    content = photo(64, 48)
+    same = pipe(image=content, style_image=stripes(), strength=0.0).images[0]
+    assert np.array_equal(np.asarray(same), np.asarray(content))
+    half = np.asarray(pipe(image=content, style_image=stripes(), strength=0.5).images[0], dtype=np.float64)
+    full = np.asarray(pipe(image=content, style_image=stripes(), strength=1.0).images[0], dtype=np.float64)
+    base = np.asarray(content, dtype=np.float64)
+    assert np.abs(half - base).mean() < np.abs(full - base).mean()
+    small = np.asarray(pipe(image=content, style_image=stripes(), strength=0.02).images[0], dtype=np.float64)
+    assert np.abs(small - base).mean() < 4  # continuous at 0: a touch of style is a touch of change
+
+
+def test_preserve_color_keeps_the_content_chroma():
+    pipe = tiny_style_pipeline()
+    content = photo(64, 48, seed=3)
+    out = pipe(image=content, style_image=stripes(), preserve_color=True).images[0]
+    ab_out = rgb_to_lab(pil_to_tensor(out))[:, 1:]
+    ab_content = rgb_to_lab(pil_to_tensor(content))[:, 1:]
+    plain = rgb_to_lab(pil_to_tensor(pipe(image=content, style_image=stripes()).images[0]))[:, 1:]
+    kept = (ab_out - ab_content).abs().mean()
+    assert kept < 3.0 and kept < (plain - ab_content).abs().mean()
+
+
+@pytest.mark.parametrize("mode", ["L", "RGBA", "P", "CMYK", "I;16"])
+def test_any_mode_for_content_and_style(mode):
+    pipe = tiny_style_pipeline()
+    content = photo(40, 30).convert(mode) if mode != "I;16" else Image.fromarray(
+        np.asarray(photo(40, 30).convert("L"), dtype=np.uint16) * 257)
+    out = pipe(image=content, style_image=content).images[0]
+    assert out.size == (40, 30) and out.mode == "RGB"
+
+
+def test_presets_and_vintage():
+    pipe = tiny_style_pipeline()
+    assert pipe.preset_names == ["stripes", "vintage"]
+    assert pipe(image=photo(50, 40), preset="stripes").images[0].size == (50, 40)
+    vintage = pipe(image=photo(50, 40), preset="vintage").images[0]
+    assert vintage.size == (50, 40)
+    assert pipe(image=photo(50, 40), preset="retro").images[0].size == (50, 40)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"preset": "nope"}, "Unknown preset"),
+    ({}, "No style given"),
+    ({"style_image": Image.new("RGB", (3, 3))}, "at least 16"),
+    ({"style_image": stripes(), "preset": "stripes"}, "either"),
+    ({"style_image": stripes(), "strength": 1.5}, "between 0 and 1"),
+    ({"style_image": b"not an image"}, "not an image"),
+])
+def test_bad_style_arguments_raise_clear_errors(kwargs, message):
+    with pytest.raises(InvalidInputError, match=message):
+        tiny_style_pipeline()(image=photo(40, 30), **kwargs)
+
+
+def test_large_content_is_processed_at_max_size_and_returned_full_size():
+    pipe = tiny_style_pipeline()  # max_size=128
+    out = pipe(image=photo(600, 300), style_image=stripes()).images[0]
+    assert out.size == (600, 300)
+
+
+def test_save_and_load_round_trip_keeps_outputs_and_presets(tmp_path):
+    pipe = tiny_style_pipeline()
+    pipe.save_pretrained(tmp_path)
+    assert (tmp_path / "styles" / "stripes.jpg").exists()
+    assert (tmp_path / "vintage" / "config.json").exists()
+    loaded = StyleTransferPipeline.from_pretrained(tmp_path)
+    assert loaded.preset_names == pipe.preset_names
+    content = photo(60, 40)
+    a = np.asarray(pipe(image=content, style_image=stripes()).images[0], dtype=np.int16)
+    b = np.asarray(loaded(image=content, style_image=stripes()).images[0], dtype=np.int16)
+    assert np.abs(a - b).max() <= 1
+
+
+def test_bundled_model_moves_output_statistics_toward_the_style():
+    """The shipped weights are trained: the output's VGG feature statistics are closer to the style's
+    than the content's are, while the picture keeps the content's structure."""
+    pipe = StyleTransferPipeline.from_pretrained(BUNDLED)
+    content = Image.open(os.path.join(ROOT, "tests", "data", "held_out_sky.jpg")).convert("RGB")
+    content.thumbnail((256, 256))
+    style = pipe.presets[sorted(pipe.presets)[0]]
+    out = pipe(image=content, style_image=style).images[0]
+    assert out.size == content.size
+    vgg_stats = lambda im: pipe.encoder(pil_to_tensor(im) * 2 - 1)["relu2_1"].flatten(2).std(-1)  # noqa: E731
+    with torch.no_grad():
+        s, o, c = vgg_stats(style), vgg_stats(out), vgg_stats(content)
+    assert (o - s).abs().mean() < (c - s).abs().mean()
+    gray = lambda im: np.asarray(im.convert("L"), dtype=np.float64).ravel()  # noqa: E731
+    assert np.corrcoef(gray(out), gray(content))[0, 1] > 0.3
+    vintage = pipe(image=content, preset="vintage").images[0]
+    assert np.asarray(vintage).std() < np.asarray(content).std()  # faded: lower contrast
