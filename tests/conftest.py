@@ -85,7 +85,21 @@ IMAGE_KINDS = {
     "mask_half": ("mask_half.png", lambda path: _mask(150, 100, tuple(c // 2 for c in MASK_BOX)).save(
         path, format="PNG")),
     "mask_empty": ("mask_empty.png", lambda path: Image.new("L", (300, 200), 0).save(path, format="PNG")),
+    "tiny": ("tiny.png", lambda path: _photo(3, 3).save(path, format="PNG")),
+    # An "old photo": sepia print of the scene with a bright scratch and dark dust specks.
+    "old_photo": ("old_photo.png", lambda path: _old_photo(300, 200).save(path, format="PNG")),
 }
+
+
+def _old_photo(width, height):
+    gray = np.asarray(_photo(width, height, "L"), dtype=np.float64)[..., None]
+    array = np.clip(gray * [1.07, 0.92, 0.72] * 0.85 + 30, 0, 255)
+    for i in range(width // 2):  # a long diagonal scratch
+        x, y = width // 4 + i, height // 5 + i * (height // 2) // (width // 2)
+        array[y:y + 2, x] = 245
+    for x, y in ((40, 40), (220, 150), (100, 170)):
+        array[y - 2:y + 2, x - 2:x + 2] = 20
+    return Image.fromarray(array.astype(np.uint8))
 
 
 @pytest.fixture(scope="session")

@@ -117,3 +117,57 @@ def test_inpaint_mask_not_an_image_gives_friendly_error_then_server_still_works(
     assert "not an image" in message.lower(), message
     assert "traceback" not in message.lower()
     assert_before_after_and_png(inpaint(client, photo_path, image_file("mask")), (300, 200))
+
+
+# --- Style transfer: /stylize (content file, style file or None, preset name, strength, keep colours) ---
+
+def stylize(client, content, style=None, preset="(my style image)", strength=1.0, keep_colors=False):
+    return client.predict(handle_file(content), handle_file(style) if style else None, preset, strength,
+                          keep_colors, api_name="/stylize")
+
+
+def test_stylize_with_a_style_image_and_with_the_vintage_preset(client, photo_path, image_file):
+    styled = assert_before_after_and_png(stylize(client, photo_path, image_file("small")), (300, 200))
+    vintage = assert_before_after_and_png(stylize(client, photo_path, preset="vintage", strength=0.8), (300, 200))
+    original = np.asarray(Image.open(photo_path).convert("RGB"))
+    assert not np.array_equal(styled, original) and not np.array_equal(vintage, original)
+
+
+def test_stylize_strength_zero_returns_the_content(client, image_file):
+    path = image_file("png_alpha")  # RGBA content: flattened on white first
+    result = assert_before_after_and_png(stylize(client, path, image_file("small"), strength=0.0), (160, 120))
+    with Image.open(path) as image:
+        flat = Image.new("RGB", image.size, (255, 255, 255))
+        flat.paste(image, mask=image.getchannel("A"))
+    assert np.array_equal(result, np.asarray(flat))
+
+
+@pytest.mark.parametrize("style, preset, message", [
+    (None, "(my style image)", "style image or pick"),
+    ("tiny", "(my style image)", "at least 16"),
+    ("not_an_image", "(my style image)", "not an image"),
+])
+def test_stylize_bad_style_gives_friendly_error(client, photo_path, image_file, style, preset, message):
+    with pytest.raises(AppError) as info:
+        stylize(client, photo_path, image_file(style) if style else None, preset)
+    assert message in str(info.value)
+
+
+# --- Restore: /restore (scan file, colorize auto|yes|no, clean-up) ---
+
+def test_restore_detects_repairs_and_colorizes_a_sepia_scan(client, image_file):
+    path = image_file("old_photo")
+    pair, stages, download = client.predict(handle_file(path), "auto", True, api_name="/restore")
+    assert_before_after_and_png((pair, download), (300, 200))
+    captions = [item["caption"] for item in stages]
+    assert captions == ["input", "mask", "inpainted", "cleaned", "colorized"]
+    with Image.open(stages[1]["image"]) as mask:
+        assert mask.size == (300, 200) and mask.convert("L").getextrema()[1] == 255  # some damage was found
+
+
+def test_restore_without_colorize_keeps_the_tone_and_rejects_non_images(client, image_file):
+    pair, stages, download = client.predict(handle_file(image_file("old_photo")), "no", False, api_name="/restore")
+    assert [item["caption"] for item in stages] == ["input", "mask", "inpainted"]
+    with pytest.raises(AppError) as info:
+        client.predict(handle_file(image_file("not_an_image")), "auto", True, api_name="/restore")
+    assert "not an image" in str(info.value).lower()

@@ -117,3 +117,51 @@ def test_inpaint_in_browser(page, app_url, photo_path, artifacts_dir):
     assert changed.any(), "the painted stroke did not reach the app as a mask (result equals the photo)"
     assert changed.mean() < 0.5, f"{changed.mean():.0%} of the photo changed for one short stroke"
     assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+def wait_for_output(page, element_id):
+    from playwright.sync_api import expect
+
+    expect(page.locator(f"#{element_id} img").first).to_be_visible(timeout=90_000)
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('#{element_id} img')].some(i => i.complete && i.naturalWidth > 0)",
+        timeout=90_000)
+
+
+def test_style_transfer_in_browser(page, app_url, photo_path, image_file, artifacts_dir):
+    from playwright.sync_api import expect
+
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.get_by_role("tab", name="Style transfer").click()
+    page.locator("#style-content input[type=file]").set_input_files(photo_path)
+    page.locator("#style-image input[type=file]").set_input_files(image_file("small"))
+    expect(page.locator("#style-content img").first).to_be_visible()
+    expect(page.locator("#style-image img").first).to_be_visible()
+    page.locator("#style-button").click()
+    wait_for_output(page, "style-output")
+    expect(page.locator("#style-download")).to_contain_text(".png", timeout=60_000)
+    page.screenshot(path=os.path.join(artifacts_dir, "style_transfer.png"), full_page=True)
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+def test_restore_in_browser(page, app_url, image_file, artifacts_dir):
+    """Upload a scan, detect damage (shown on the editor), restore, see the stages and the result."""
+    from playwright.sync_api import expect
+
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.get_by_role("tab", name="Restore old photo").click()
+    page.locator("#restore-input input[type=file]").set_input_files(image_file("old_photo"))
+    expect(page.locator("#restore-input img").first).to_be_visible()
+    page.locator("#restore-detect").click()
+    expect(page.get_by_text("Damage found on")).to_be_visible(timeout=60_000)
+    expect(page.locator("#restore-editor").get_by_text("Upload an image")).to_be_hidden()
+    page.locator("#restore-button").click()
+    wait_for_output(page, "restore-output")
+    expect(page.locator("#restore-stages img")).to_have_count(5, timeout=60_000)
+    expect(page.locator("#restore-download")).to_contain_text(".png", timeout=60_000)
+    page.screenshot(path=os.path.join(artifacts_dir, "restore.png"), full_page=True)
+    assert not errors, f"JavaScript errors in the page: {errors}"
