@@ -289,16 +289,16 @@ def build_demo():
                     restore_out = gr.ImageSlider(label="Before / after", type="pil", format="png",
                                                  elem_id="restore-output")
                     stages = gr.Gallery(label="Stages", columns=3, height="auto", elem_id="restore-stages")
-                    restore_file = gr.File(label="Download (PNG, full size)", elem_id="restore-download")
+                    restore_download = gr.File(label="Download (PNG, full size)", elem_id="restore-download")
             detect_btn.click(detect_damage, inputs=[scan], outputs=[damage_editor], api_name="detect_damage")
             restore_btn.click(restore_editor, inputs=[damage_editor, colorize_choice, clean_box],
-                              outputs=[restore_out, stages, restore_file], api_name="restore_editor",
+                              outputs=[restore_out, stages, restore_download], api_name="restore_editor",
                               api_visibility="private")
             with gr.Row(visible=False):  # file-based API: detection runs automatically
                 restore_api_image = photo_input(label="image")
                 restore_api_button = gr.Button("restore")
             restore_api_button.click(restore_file, inputs=[restore_api_image, colorize_choice, clean_box],
-                                     outputs=[restore_out, stages, restore_file], api_name="restore")
+                                     outputs=[restore_out, stages, restore_download], api_name="restore")
     return demo
 
 

@@ -35,6 +35,7 @@ def parse_args(argv=None):
     p.add_argument("--content-weight", type=float, default=None, help="style_transfer")
     p.add_argument("--style-weight", type=float, default=None, help="style_transfer")
     p.add_argument("--distillation-weight", type=float, default=None, help="style_transfer: compact encoder vs VGG16")
+    p.add_argument("--identity-weight", type=float, default=None, help="style_transfer: decode(encode(x)) = x")
     p.add_argument("--vgg-path", default=None, help="VGG16Features folder (make data writes data/vgg16)")
     p.add_argument("--ema-decay", type=float, default=0.999)
     p.add_argument("--mixed-precision", default="no", choices=["no", "fp16", "bf16"])
@@ -54,7 +55,7 @@ def parse_args(argv=None):
     args.loss_weights = {"reconstruction": args.reconstruction_weight, "adversarial": args.adversarial_weight,
                          "perceptual": args.perceptual_weight, "feature_matching": args.feature_matching_weight,
                          "r1": args.r1_weight, "content": args.content_weight, "style": args.style_weight,
-                         "distillation": args.distillation_weight}
+                         "distillation": args.distillation_weight, "identity": args.identity_weight}
     return args
 
 

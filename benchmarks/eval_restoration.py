@@ -13,9 +13,7 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
-import time
 
 import numpy as np
 import torch
@@ -29,6 +27,7 @@ from gan_models.evaluation.damage import damaged_photos, evaluate_damage  # noqa
 from gan_models.evaluation.inpainting import opencv_method  # noqa: E402
 from gan_models.hub import format_metrics_table  # noqa: E402
 from gan_models.training.data import list_images  # noqa: E402
+from benchmarks.speed import time_call  # noqa: E402
 
 
 def chain_quality(pipe, files, size, perceptual):
@@ -56,13 +55,7 @@ def chain_quality(pipe, files, size, perceptual):
 
 def chain_speed(pipe, file, runs):
     damaged, _, _ = damaged_photos([file], size=1152, seed=5)[0]  # 1152 x 864 ~ 1.0 MP for a 4:3 photo
-    times = []
-    pipe(image=damaged, colorize=True)
-    for _ in range(runs):
-        start = time.perf_counter()
-        pipe(image=damaged, colorize=True)
-        times.append((time.perf_counter() - start) * 1000)
-    return damaged.size, statistics.median(times)
+    return damaged.size, time_call(lambda: pipe(image=damaged, colorize=True), runs)
 
 
 def main():

@@ -15,9 +15,7 @@ import importlib.util
 import json
 import os
 import platform
-import statistics
 import sys
-import time
 
 import torch
 from PIL import Image, ImageOps
@@ -28,6 +26,7 @@ from gan_models import StyleTransferPipeline, VGG16Features  # noqa: E402
 from gan_models.evaluation.style_transfer import evaluate_style_transfer  # noqa: E402
 from gan_models.hub import format_metrics_table  # noqa: E402
 from gan_models.training.data import list_images  # noqa: E402
+from benchmarks.speed import time_call  # noqa: E402
 
 
 def magenta_method(threads):
@@ -51,16 +50,6 @@ def vintagify_generator():
     state = torch.load(os.path.join(folder, "resources", "G_A2B_epoch33.pth"), map_location="cpu", weights_only=True)
     generator.load_state_dict(state)
     return generator
-
-
-def median_ms(fn, runs=5):
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main():
@@ -89,12 +78,12 @@ def main():
     print(format_metrics_table(results))
 
     photo = ImageOps.fit(Image.open(contents[0]).convert("RGB"), (512, 320), Image.LANCZOS)
-    speed = {"gan_models vintage preset": {"ms": median_ms(lambda: ours(image=photo, preset="vintage"))}}
+    speed = {"gan_models vintage preset": {"ms": time_call(lambda: ours(image=photo, preset="vintage"), 5)}}
     try:
         cyclegan = vintagify_generator()
         tensor = torch.from_numpy(__import__("numpy").asarray(photo).copy()).permute(2, 0, 1)[None].float() / 127.5 - 1
         with torch.no_grad():
-            speed["vintagify (CycleGAN)"] = {"ms": median_ms(lambda: cyclegan(tensor), runs=3)}
+            speed["vintagify (CycleGAN)"] = {"ms": time_call(lambda: cyclegan(tensor), 3)}
         speed["gan_models vintage preset"]["speed-up"] = speed["vintagify (CycleGAN)"]["ms"] / \
             speed["gan_models vintage preset"]["ms"]
     except ImportError as err:

@@ -38,23 +38,35 @@ def page(browser):
         context.close()
 
 
-def test_colorize_in_browser(page, app_url, photo_path, artifacts_dir):
-    from playwright.sync_api import expect
-
+def open_tab(page, app_url, name):
+    """Load the app, switch to a tab; returns the list that collects the page's JavaScript errors."""
     errors = []
     page.on("pageerror", lambda err: errors.append(str(err)))
     page.goto(app_url, wait_until="domcontentloaded")
-    page.get_by_role("tab", name="Colorization").click()
+    page.get_by_role("tab", name=name).click()
+    return errors
+
+
+def wait_for_output(page, element_id):
+    from playwright.sync_api import expect
+
+    expect(page.locator(f"#{element_id} img").first).to_be_visible(timeout=90_000)
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('#{element_id} img')].some(i => i.complete && i.naturalWidth > 0)",
+        timeout=90_000)
+
+
+
+def test_colorize_in_browser(page, app_url, photo_path, artifacts_dir):
+    from playwright.sync_api import expect
+
+    errors = open_tab(page, app_url, "Colorization")
 
     page.locator("#colorize-input input[type=file]").set_input_files(photo_path)
     expect(page.locator("#colorize-input img").first).to_be_visible()  # the upload preview
 
     page.locator("#colorize-button").click()
-    output = page.locator("#colorize-output img").first
-    expect(output).to_be_visible(timeout=60_000)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('#colorize-output img')].some(i => i.complete && i.naturalWidth > 0)",
-        timeout=60_000)
+    wait_for_output(page, "colorize-output")
     expect(page.locator("#colorize-download")).to_contain_text(".png", timeout=60_000)
 
     page.screenshot(path=os.path.join(artifacts_dir, "colorization.png"), full_page=True)
@@ -69,10 +81,7 @@ def test_inpaint_in_browser(page, app_url, photo_path, artifacts_dir):
     from PIL import Image
     from playwright.sync_api import expect
 
-    errors = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    page.goto(app_url, wait_until="domcontentloaded")
-    page.get_by_role("tab", name="Inpainting").click()
+    errors = open_tab(page, app_url, "Inpainting")
 
     editor = page.locator("#inpaint-editor")
     placeholder = editor.get_by_text("Upload an image")
@@ -98,10 +107,7 @@ def test_inpaint_in_browser(page, app_url, photo_path, artifacts_dir):
     page.mouse.up()
 
     page.locator("#inpaint-button").click()
-    expect(page.locator("#inpaint-output img").first).to_be_visible(timeout=60_000)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('#inpaint-output img')].some(i => i.complete && i.naturalWidth > 0)",
-        timeout=60_000)
+    wait_for_output(page, "inpaint-output")
     download = page.locator("#inpaint-download")
     expect(download).to_contain_text(".png", timeout=60_000)
     page.screenshot(path=os.path.join(artifacts_dir, "inpainting.png"), full_page=True)
@@ -119,22 +125,10 @@ def test_inpaint_in_browser(page, app_url, photo_path, artifacts_dir):
     assert not errors, f"JavaScript errors in the page: {errors}"
 
 
-def wait_for_output(page, element_id):
-    from playwright.sync_api import expect
-
-    expect(page.locator(f"#{element_id} img").first).to_be_visible(timeout=90_000)
-    page.wait_for_function(
-        f"() => [...document.querySelectorAll('#{element_id} img')].some(i => i.complete && i.naturalWidth > 0)",
-        timeout=90_000)
-
-
 def test_style_transfer_in_browser(page, app_url, photo_path, image_file, artifacts_dir):
     from playwright.sync_api import expect
 
-    errors = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    page.goto(app_url, wait_until="domcontentloaded")
-    page.get_by_role("tab", name="Style transfer").click()
+    errors = open_tab(page, app_url, "Style transfer")
     page.locator("#style-content input[type=file]").set_input_files(photo_path)
     page.locator("#style-image input[type=file]").set_input_files(image_file("small"))
     expect(page.locator("#style-content img").first).to_be_visible()
@@ -150,10 +144,7 @@ def test_restore_in_browser(page, app_url, image_file, artifacts_dir):
     """Upload a scan, detect damage (shown on the editor), restore, see the stages and the result."""
     from playwright.sync_api import expect
 
-    errors = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    page.goto(app_url, wait_until="domcontentloaded")
-    page.get_by_role("tab", name="Restore old photo").click()
+    errors = open_tab(page, app_url, "Restore old photo")
     page.locator("#restore-input input[type=file]").set_input_files(image_file("old_photo"))
     expect(page.locator("#restore-input img").first).to_be_visible()
     page.locator("#restore-detect").click()

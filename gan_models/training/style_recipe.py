@@ -5,6 +5,8 @@ Losses (all measured by the full ImageNet VGG16, scale-free so their weights are
 - style: mean and std of relu1_1..relu4_1, output vs style image;
 - distillation: the compact encoder's features (through 1x1 projections) vs VGG16's on the content,
   which keeps the encoder a faithful small VGG;
+- identity: decoding the content's own features must give the content back (L1 on pixels), which teaches
+  the decoder to invert the encoder quickly and keeps borders and structure clean;
 - adversarial: a PatchGAN that sees (patch, another crop of the same painting) and learns whether the
   first has the second's texture; real pairs are two crops of one painting.
 """
@@ -34,7 +36,7 @@ class StyleTransferNet(nn.Module):
         style_features = self.encoder(style, ("relu4_1",))
         output = self.decoder(adain(content_features["relu4_1"], style_features["relu4_1"]), content.shape[-2:])
         projected = {name: self.projections[name](f) for name, f in content_features.items()}
-        return output, projected
+        return output, projected, self.decoder(content_features["relu4_1"], content.shape[-2:])
 
 
 def relative_mse(a, b):
@@ -43,8 +45,8 @@ def relative_mse(a, b):
 
 class StyleTransferRecipe(Recipe):
     name = "style_transfer"
-    default_loss_weights = {"content": 1.0, "style": 3.0, "distillation": 1.0, "adversarial": 0.05,
-                            "feature_matching": 0.0, "perceptual": 0.0}
+    default_loss_weights = {"content": 1.0, "style": 1.0, "distillation": 1.0, "identity": 5.0,
+                            "adversarial": 0.05, "feature_matching": 0.0, "perceptual": 0.0}
 
     def __init__(self, widths=(16, 32, 64, 128), style_size=256):
         self.widths, self.style_size = tuple(widths), style_size
@@ -75,8 +77,8 @@ class StyleTransferRecipe(Recipe):
         return {"inputs": clean, "style": style, "style_ref": reference, "target": style, "clean": clean}
 
     def generate(self, generator, example):
-        output, projected = generator(example["inputs"], example["style"])
-        example["projected"] = projected
+        output, projected, reconstruction = generator(example["inputs"], example["style"])
+        example["projected"], example["reconstruction"] = projected, reconstruction
         return output
 
     def discriminator_input(self, candidate, example):
@@ -94,7 +96,8 @@ class StyleTransferRecipe(Recipe):
             style = style + relative_mse(o.mean(-1), s.mean(-1)) + relative_mse(o.std(-1), s.std(-1))
         distillation = sum(relative_mse(example["projected"][name], content_t[name]) for name in STYLE_LAYERS)
         return {"content": relative_mse(output_t["relu4_1"], target), "style": style / len(STYLE_LAYERS),
-                "distillation": distillation / len(STYLE_LAYERS)}
+                "distillation": distillation / len(STYLE_LAYERS),
+                "identity": F.l1_loss(example["reconstruction"], example["clean"])}
 
     def sample_row(self, output, example):
         return [example["clean"], example["style"], output]
