@@ -39,6 +39,7 @@ class DamageDetectionPipeline(BasePipeline):
             return (masks,)
         return ImagePipelineOutput(images=masks, extras={"probabilities": probabilities})
 
+    @torch.no_grad()
     def probability(self, rgb):
         """Damage probability per pixel (float32 HxW in [0, 1]) at the photo's size."""
         work_size = fit_within(rgb.width, rgb.height, self.config["working_size"])

@@ -130,6 +130,7 @@ def train(recipe, args):
     fixed_batch, started = None, time.time() - state.seconds
 
     while state.step < args.max_train_steps:
+        recipe.step = state.step
         example = recipe.make_example(next(data))
         fixed_batch = fixed_batch if fixed_batch is not None else {k: v[:4].detach() for k, v in example.items()}
         with accelerator.accumulate(*([generator, discriminator] if adversarial else [generator])):

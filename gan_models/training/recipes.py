@@ -15,6 +15,7 @@ class Recipe:
 
     name = ""
     default_loss_weights = {"reconstruction": 1.0}
+    step = 0  # set by the loop before each training step (for schedules such as a warm-up)
 
     def setup(self, args, device):
         """Called once by the loop before the networks are built (load frozen helpers, extra data)."""
