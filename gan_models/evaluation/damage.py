@@ -61,7 +61,7 @@ def evaluate_damage(pipe, files, size=768, calibration_files=None):
     without them, on these same photos (an optimistic best case for both)."""
     samples = damaged_photos(files, size)
     calibration = damaged_photos(calibration_files, size, seed=777) if calibration_files else samples
-    methods = {"detector": (lambda image: pipe.probability(image) * 255, np.arange(0.2, 0.96, 0.05) * 255),
+    methods = {"detector": (lambda image: pipe.probability(image) * 255, np.arange(0.02, 0.96, 0.03) * 255),
                "black-hat/top-hat": (morphological_response, np.arange(10, 130, 5))}
     results = {}
     for name, (respond, thresholds) in methods.items():

@@ -71,9 +71,12 @@ def random_masks(batch, height, width, rng, kind=None):
 
 
 # ---- old-photo damage --------------------------------------------------------------------------
-def synthetic_old_photo(image, rng, severity=1.0):
+def synthetic_old_photo(image, rng, severity=1.0, reference_side=None):
     """Age a clean PIL photo: fading, sepia or gray tone, blur, grain, JPEG, then physical damage
     (scratches, dust, creases, a torn corner, stains) whose pixels are returned as a mask.
+
+    Damage is sized for a print whose shorter side is `reference_side` pixels (default: this image's), so a
+    training crop can carry the scratches and tears of a larger scan.
 
     Returns (damaged PIL RGB, mask bool HxW with True where the picture content was destroyed).
     """
@@ -104,7 +107,7 @@ def synthetic_old_photo(image, rng, severity=1.0):
     mask = Image.new("L", (width, height), 0)
     damage = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw_mask, draw_damage = ImageDraw.Draw(mask), ImageDraw.Draw(damage)
-    side = min(width, height)
+    side = int(reference_side or min(width, height))
 
     def mark(shape, xy, colour, **kwargs):
         getattr(draw_mask, shape)(xy, fill=255, **kwargs)

@@ -163,7 +163,9 @@ class DamageDetectionRecipe(Recipe):
         photos = ((clean + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
         damaged, masks = [], []
         for photo in photos:
-            image, mask = synthetic_old_photo(Image.fromarray(photo), self.rng, self.rng.uniform(0.3, 1.3))
+            # damage sized for scans 1-4x the crop: the detector then works on whole photos up to ~1 MP
+            side = photo.shape[0] * self.rng.uniform(1.0, 4.0)
+            image, mask = synthetic_old_photo(Image.fromarray(photo), self.rng, self.rng.uniform(0.3, 1.3), side)
             damaged.append(np.asarray(image))
             masks.append(mask)
         inputs = torch.from_numpy(np.stack(damaged)).permute(0, 3, 1, 2).float().to(clean.device) / 127.5 - 1
