@@ -7,7 +7,8 @@ export GRADIO_ANALYTICS_ENABLED ?= False
 DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 mate-backgrounds \
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
-.PHONY: install run test browser data train-colorization eval-colorization bench clean
+.PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-vintage \
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +36,48 @@ train-colorization: install
 	$(BIN)/accelerate launch train_accelerate.py --task colorization --train-data data/train --val-data data/val \
 		--vgg-path data/vgg16 --output-dir runs/colorization --max-train-minutes 95 --max-train-steps 100000 \
 		--train-batch-size 16 --reconstruction-weight 30
+
+train-inpainting: install
+	$(BIN)/accelerate launch train_accelerate.py --task inpainting --train-data data/train --val-data data/val \
+		--vgg-path data/vgg16 --output-dir runs/inpainting --max-train-minutes 80 --max-train-steps 100000 \
+		--train-batch-size 8 --perceptual-weight 0
+
+train-style-transfer: install
+	$(BIN)/accelerate launch train_accelerate.py --task style_transfer --train-data data/train --val-data data/val \
+		--style-data data/art --style-val-data data/art_val --vgg-path data/vgg16 --output-dir runs/style_transfer \
+		--resolution 128 --train-batch-size 8 --max-train-minutes 85 --max-train-steps 100000
+
+train-vintage: install
+	$(BIN)/accelerate launch train_accelerate.py --task vintage --train-data data/train --output-dir runs/vintage \
+		--resolution 128 --train-batch-size 8 --learning-rate 5e-4 --max-train-minutes 15 --max-train-steps 100000
+
+train-damage-detection: install
+	$(BIN)/accelerate launch train_accelerate.py --task damage_detection --train-data data/train --val-data data/val \
+		--output-dir runs/damage_detection --resolution 256 --train-batch-size 16 --learning-rate 5e-4 \
+		--max-train-minutes 70 --max-train-steps 100000
+
+# Trained runs -> the fp16 folders under pretrained/ (critics left out to keep the repo small)
+bundle: install
+	$(BIN)/python scripts/bundle_pipeline.py runs/style_transfer/pipeline pretrained/style-transfer --drop discriminator \
+		--component vintage=runs/vintage/pipeline/generator --notes docs/style_transfer_card.md \
+		--metrics benchmarks/results/style_transfer.json \
+		--preset $(foreach f,$(wildcard data/art_val/*.jpg),painting-$(basename $(notdir $(f)))=$(f))
+	$(BIN)/python scripts/bundle_pipeline.py runs/damage_detection/pipeline pretrained/restoration \
+		--pipeline-class OldPhotoRestorationPipeline --notes docs/restoration_card.md \
+		--metrics benchmarks/results/restoration.json
+
+eval-inpainting: install
+	$(BIN)/python benchmarks/eval_inpainting.py --json benchmarks/results/inpainting.json
+
+eval-style-transfer: install
+	$(BIN)/pip install -q -r requirements-bench.txt && $(BIN)/pip install -q --no-deps vintagify==0.1.2
+	$(BIN)/python benchmarks/eval_style_transfer.py --json benchmarks/results/style_transfer.json
+
+eval-restoration: install
+	$(BIN)/python benchmarks/eval_restoration.py --json benchmarks/results/restoration.json
+
+load: install
+	$(BIN)/python benchmarks/load_test.py --json benchmarks/results/load.json
 
 eval-colorization: install
 	$(BIN)/python benchmarks/eval_colorization.py --pipeline pretrained/colorization --data data/val --vgg-path data/vgg16

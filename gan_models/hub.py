@@ -7,7 +7,7 @@ TASK_TAGS = {
     "style-transfer": ["style-transfer", "adain", "gan", "knowledge-distillation"],
     "restoration": ["image-restoration", "old-photo-restoration", "image-segmentation"],
 }
-COMPONENT_ROLES = {"generator": "the generator (EMA weights)", "discriminator": "the critic, for fine-tuning",
+COMPONENT_ROLES = {"generator": "EMA weights", "discriminator": "the critic, for fine-tuning",
                    "encoder": "the compact VGG16-derived encoder", "decoder": "the AdaIN decoder",
                    "vintage": 'the "vintage" preset generator', "detector": "the damage detector"}
 
@@ -34,6 +34,9 @@ def make_model_card(task, pipeline_class, metrics=None, training=None, notes="",
     )
     training = training or {}
     folders = ", ".join(f"`{name}/` ({COMPONENT_ROLES.get(name, name)})" for name in components)
+    critic_note = "" if "discriminator" in components or task == "restoration" else (
+        " The critic is left out of this copy to keep it small; a training run writes it to"
+        " `OUT/pipeline/discriminator/` (and `--push-to-hub` uploads it) for fine-tuning.")
     facts = "\n".join(f"- **{key}**: {value}" for key, value in training.items()) or "- not recorded"
     content = f"""---
 {data.to_yaml()}
@@ -41,7 +44,7 @@ def make_model_card(task, pipeline_class, metrics=None, training=None, notes="",
 
 # gan_models {task}
 
-A `{pipeline_class}` folder: {folders} and `pipeline_config.json`. Load it with
+A `{pipeline_class}` folder: {folders} and `pipeline_config.json`.{critic_note} Load it with
 
 ```python
 from gan_models import {pipeline_class}
