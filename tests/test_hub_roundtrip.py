@@ -77,7 +77,36 @@ else:
 '''
 
 
-def run_client(mode, workdir, hf_home, endpoint, offline=False):
+COMPOSITE_CLIENT = r'''
+import json, sys
+import numpy as np
+sys.path.insert(0, "tests")
+from helpers import photo, tiny_restoration_pipeline, tiny_style_pipeline
+from gan_models import OldPhotoRestorationPipeline, StyleTransferPipeline
+
+mode, workdir = sys.argv[1], sys.argv[2]
+image = photo(40, 30)
+def outputs(style, restore):
+    return {"style": np.asarray(style(image=image, preset="stripes").images[0]).tolist(),
+            "vintage": np.asarray(style(image=image, preset="vintage").images[0]).tolist(),
+            "restore": np.asarray(restore(image=image, colorize=True).images[0]).tolist()}
+if mode == "push":
+    # the reference is the folder as saved (presets are stored as JPEG, so compare after one save/load)
+    tiny_style_pipeline().save_pretrained(f"{workdir}/style")
+    style, restore = StyleTransferPipeline.from_pretrained(f"{workdir}/style"), tiny_restoration_pipeline()
+    style.push_to_hub("alice/style")
+    restore.push_to_hub("alice/restore")
+    json.dump(outputs(style, restore), open(f"{workdir}/composite.json", "w"))
+    print(json.dumps({"ok": True}))
+else:
+    style = StyleTransferPipeline.from_pretrained("alice/style")
+    restore = OldPhotoRestorationPipeline.from_pretrained("alice/restore")
+    print(json.dumps({"same": outputs(style, restore) == json.load(open(f"{workdir}/composite.json")),
+                      "presets": style.preset_names}))
+'''
+
+
+def run_client(mode, workdir, hf_home, endpoint, offline=False, script=CLIENT):
     env = {key: value for key, value in os.environ.items()
            if not key.upper().endswith("_PROXY") and not key.startswith("HF_")}
     env.update({
@@ -87,7 +116,7 @@ def run_client(mode, workdir, hf_home, endpoint, offline=False):
         "HF_HUB_DISABLE_PROGRESS_BARS": "1", "NO_PROXY": "127.0.0.1,localhost", "OMP_NUM_THREADS": "1",
         "PYTHONPATH": str(REPO_ROOT),
     })
-    proc = subprocess.run([sys.executable, "-c", CLIENT, mode, str(workdir)], env=env, cwd=REPO_ROOT,
+    proc = subprocess.run([sys.executable, "-c", script, mode, str(workdir)], env=env, cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, f"{mode} failed:\n{proc.stderr[-4000:]}"
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -129,3 +158,18 @@ def test_push_then_pull_round_trip(tmp_path):
         assert len(hub.requests) == n_requests, "offline mode still talked to the Hub"
         assert hub.errors == []
 
+
+
+def test_style_presets_and_embedded_restoration_round_trip(tmp_path):
+    """The style folder carries its presets and vintage net; the restoration folder is pushed self-contained
+    (its inpainting and colorization pipelines embedded), so a pull needs nothing else."""
+    with HubStandIn() as hub:
+        run_client("push", tmp_path, tmp_path / "hf_push", hub.endpoint, script=COMPOSITE_CLIENT)
+        style_files = hub.repos["alice/style"]["commits"][hub.repos["alice/style"]["head"]]
+        assert {"styles/stripes.jpg", "vintage/config.json", "encoder/config.json", "decoder/config.json"} <= set(
+            style_files)
+        restore_files = hub.repos["alice/restore"]["commits"][hub.repos["alice/restore"]["head"]]
+        assert {"detector/config.json", "inpainting/generator/config.json", "colorization/pipeline_config.json"} <= set(
+            restore_files)
+        report = run_client("pull", tmp_path, tmp_path / "hf_pull", hub.endpoint, script=COMPOSITE_CLIENT)
+        assert report == {"same": True, "presets": ["stripes", "vintage"]}
