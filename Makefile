@@ -51,10 +51,11 @@ train-vintage: install
 	$(BIN)/accelerate launch train_accelerate.py --task vintage --train-data data/train --output-dir runs/vintage \
 		--resolution 128 --train-batch-size 8 --learning-rate 5e-4 --max-train-minutes 15 --max-train-steps 100000
 
+# after train-vintage: its generator ages some training crops (a learned degradation)
 train-damage-detection: install
 	$(BIN)/accelerate launch train_accelerate.py --task damage_detection --train-data data/train --val-data data/val \
 		--output-dir runs/damage_detection --resolution 256 --train-batch-size 16 --learning-rate 5e-4 \
-		--max-train-minutes 70 --max-train-steps 100000
+		--max-train-minutes 70 --max-train-steps 100000 --aging-generator runs/vintage/pipeline
 
 # Trained runs -> the fp16 folders under pretrained/ (critics left out to keep the repo small)
 bundle: install

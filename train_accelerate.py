@@ -35,6 +35,8 @@ def parse_args(argv=None):
     p.add_argument("--content-weight", type=float, default=None, help="style_transfer")
     p.add_argument("--style-weight", type=float, default=None, help="style_transfer")
     p.add_argument("--distillation-weight", type=float, default=None, help="style_transfer: compact encoder vs VGG16")
+    p.add_argument("--aging-generator", default=None,
+                   help="damage_detection: a vintage pipeline folder used as a learned degradation on 30%% of crops")
     p.add_argument("--identity-weight", type=float, default=None, help="style_transfer: decode(encode(x)) = x")
     p.add_argument("--vgg-path", default=None, help="VGG16Features folder (make data writes data/vgg16)")
     p.add_argument("--ema-decay", type=float, default=0.999)

@@ -15,7 +15,8 @@ from PIL import Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-from gan_models import ColorizationPipeline, InpaintingPipeline  # noqa: E402
+from gan_models import (ColorizationPipeline, InpaintingPipeline, OldPhotoRestorationPipeline,  # noqa: E402
+                        StyleTransferPipeline)
 
 SIZES = {"512x512": (512, 512), "~4 MP (2304x1728)": (2304, 1728)}
 
@@ -28,6 +29,7 @@ def test_image(width, height):
 
 
 def gflops(module, *inputs):
+    """Forward FLOPs (multiply-adds count 2) of `module` (or any function of tensors) on `inputs`."""
     from torch.utils.flop_counter import FlopCounterMode
 
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
@@ -74,6 +76,32 @@ def main():
     scratch.paste(255, (1200, 1500, 1500, 1506))
     print(f"| inpainting | 12 MP (4000x3000), 300x6 scratch | "
           f"{time_call(lambda: pipe(image=big, mask_image=scratch), args.runs):.0f} | |")
+
+    pipe = StyleTransferPipeline.from_pretrained(os.path.join(ROOT, "pretrained", "style-transfer"),
+                                                 load_discriminator=False)
+    style = test_image(300, 240).rotate(45)
+    for w, h in ((384, 384), (512, 512), (2048, 1536)):
+        image = test_image(w, h)
+        ms = time_call(lambda: pipe(image=image, style_image=style), args.runs)
+        flops = gflops(lambda x: pipe.decoder(pipe.encoder(x, ("relu4_1",))["relu4_1"]), torch.zeros(1, 3, h, w)) \
+            if w <= 512 else None
+        note = f"{flops:.1f} (encoder + decoder at {w}x{h}; style encoded at 256 px)" if flops else \
+            "(stylized at 1024 px, upsampled)"
+        print(f"| style transfer, any style image | {w}x{h} | {ms:.0f} | {note} |")
+    image = test_image(512, 320)
+    print(f"| style transfer, vintage preset | 512x320 | "
+          f"{time_call(lambda: pipe(image=image, preset='vintage'), args.runs):.0f} | "
+          f"{gflops(pipe.vintage, torch.zeros(1, 5, 320, 512)):.1f} |")
+
+    pipe = OldPhotoRestorationPipeline.from_pretrained(os.path.join(ROOT, "pretrained", "restoration"))
+    from gan_models.evaluation.damage import damaged_photos  # noqa: E402
+
+    sample = os.path.join(ROOT, "tests", "data", "held_out_sky.jpg")
+    scan, _, _ = damaged_photos([sample], size=1152, seed=5)[0]
+    ms = time_call(lambda: pipe(image=scan, colorize=True), args.runs)
+    print(f"| restoration (detect, inpaint, clean-up, colorize) | {scan.width}x{scan.height} "
+          f"({scan.width * scan.height / 1e6:.1f} MP) | {ms:.0f} | "
+          f"{gflops(pipe.detector, torch.zeros(1, 3, scan.height, scan.width)):.1f} (detector) |")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def colorfulness(image):
 
 def to_tensor(image):
     """uint8 HxWx3 -> 1x3xHxW in [-1, 1]."""
-    return torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1).unsqueeze(0).float() / 127.5 - 1
+    return torch.from_numpy(np.array(image, dtype=np.float32)).permute(2, 0, 1).unsqueeze(0) / 127.5 - 1
 
 
 class PerceptualMetric:

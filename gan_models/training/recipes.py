@@ -143,12 +143,22 @@ class DamageDetectionRecipe(Recipe):
     name = "damage_detection"
     default_loss_weights = {"reconstruction": 1.0, "adversarial": 0.0}
     positive_weight = 3.0
+    learned_aging_share = 0.3
 
     def __init__(self, channels=(8, 16, 32, 64), working_size=1024, seed=0):
         import numpy as np
 
         self.channels, self.working_size = tuple(channels), working_size
         self.rng = np.random.default_rng(seed)
+
+    def setup(self, args, device):
+        """`--aging-generator`: a trained vintage generator used as a learned degradation on some crops."""
+        self.aging = None
+        if getattr(args, "aging_generator", None):
+            from ..pipelines import VintagePipeline
+
+            self.aging = VintagePipeline.from_pretrained(args.aging_generator, load_discriminator=False).generator
+            self.aging.to(device).eval().requires_grad_(False)
 
     def build_generator(self):
         return UNetGenerator(in_channels=3, out_channels=1, channels=self.channels, bottleneck_dilations=(1, 2, 4, 8),
@@ -160,6 +170,13 @@ class DamageDetectionRecipe(Recipe):
 
         from .degradations import synthetic_old_photo
 
+        if getattr(self, "aging", None) is not None:
+            from ..pipelines.vintage import vintage_inputs
+
+            chosen = torch.from_numpy(self.rng.random(clean.shape[0]) < self.learned_aging_share).to(clean.device)
+            with torch.no_grad():
+                aged = self.aging(vintage_inputs(clean, seed=int(self.rng.integers(1 << 31))))
+            clean = torch.where(chosen.view(-1, 1, 1, 1), aged, clean)
         photos = ((clean + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
         damaged, masks = [], []
         for photo in photos:
