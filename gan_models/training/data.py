@@ -9,7 +9,7 @@ from torch.utils.data import Dataset
 
 from ..image_io import to_rgb
 
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 
 
 def list_images(folder):
