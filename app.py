@@ -20,7 +20,7 @@ from PIL import Image
 
 from gan_models import InvalidInputError
 from gan_models.image_io import open_image, to_rgb
-from gan_models.sources import load_pipeline
+from gan_models.sources import default_source, load_pipeline
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DOWNLOADS = tempfile.mkdtemp(prefix="gan_models_downloads_")
@@ -31,7 +31,14 @@ MAX_FILE_SIZE = os.environ.get("GAN_MODELS_MAX_FILE_SIZE", "25mb")
 
 @functools.lru_cache(maxsize=None)
 def get_pipeline(task):
-    return load_pipeline(task)
+    try:
+        return load_pipeline(task)
+    except InvalidInputError:
+        raise
+    except Exception as err:  # e.g. a Hub repo id while offline: say so instead of a generic failure
+        raise InvalidInputError(f"The {task.replace('_', ' ')} model could not be loaded from "
+                                f"{default_source(task)} ({type(err).__name__}). Check GAN_MODELS_{task.upper()} "
+                                "and the network, or unset it to use the bundled weights.") from None
 
 
 def save_for_download(image, name):
