@@ -13,6 +13,7 @@ from .colorization import ColorizationPipeline
 from .damage_detection import DamageDetectionPipeline
 from .inpainting import InpaintingPipeline
 from .masks import prepare_mask
+from .resize import fit_within
 
 
 def is_monochrome(rgb, max_chroma_spread=6.0):
@@ -50,7 +51,7 @@ class OldPhotoRestorationPipeline(BasePipeline):
     components = {"detector": UNetGenerator}
     optional_components = ()
     default_config = {"inpainting": "../inpainting", "colorization": "../colorization",
-                      "working_size": 1024, "threshold": 0.5, "grow": 1}
+                      "working_size": 768, "threshold": 0.5, "grow": 1, "inpaint_size": 512}
 
     def __init__(self, inpainting_pipeline=None, colorization_pipeline=None, **kwargs):
         super().__init__(**kwargs)
@@ -92,6 +93,19 @@ class OldPhotoRestorationPipeline(BasePipeline):
                 sub.to(device, dtype)
         return self
 
+    def repair(self, rgb, mask):
+        """Inpaint the damage. Scratches and dust spread over a whole scan would send the inpainting
+        pipeline tile by tile over the full photo; instead the scan is inpainted at `inpaint_size` on its
+        longer side and only the damaged pixels take the (upsampled) fill, which bounds the cost."""
+        size = fit_within(rgb.width, rgb.height, self.config["inpaint_size"])
+        if size == rgb.size:
+            return self.inpainting.inpaint(rgb, mask)
+        small_mask = Image.fromarray(mask.astype(np.uint8) * 255).resize(size, Image.BOX)
+        filled = self.inpainting.inpaint(rgb.resize(size, Image.BICUBIC), np.asarray(small_mask) > 0)
+        out = np.array(rgb)
+        out[mask] = np.asarray(filled.resize(rgb.size, Image.BICUBIC))[mask]
+        return Image.fromarray(out)
+
     @torch.no_grad()
     def __call__(self, image, mask_image=None, colorize="auto", clean=True, return_intermediates=False,
                  return_dict=True):
@@ -111,7 +125,7 @@ class OldPhotoRestorationPipeline(BasePipeline):
             else:
                 mask = prepare_mask(masks[index], rgb.size)
             stages = {"input": rgb, "mask": Image.fromarray(mask.astype(np.uint8) * 255)}
-            current = self.inpainting.inpaint(rgb, mask) if mask.any() else rgb
+            current = self.repair(rgb, mask) if mask.any() else rgb
             stages["inpainted"] = current
             if clean:
                 current = stages["cleaned"] = clean_up(current)
