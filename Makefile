@@ -79,7 +79,7 @@ PAINTINGS := data/art/2aee8d38e24e.jpg data/art/387bf14957b3.jpg data/art/81ff29
 
 eval-style-transfer: install
 	$(BIN)/pip install -q -r requirements-bench.txt && $(BIN)/pip install -q --no-deps vintagify==0.1.2
-	$(BIN)/python benchmarks/eval_style_transfer.py --json benchmarks/results/style_transfer.json --styles $(PAINTINGS)
+	$(BIN)/python benchmarks/eval_style_transfer.py --num-contents 6 --json benchmarks/results/style_transfer.json --styles $(PAINTINGS)
 
 eval-restoration: install
 	$(BIN)/python benchmarks/eval_restoration.py --json benchmarks/results/restoration.json
