@@ -12,8 +12,21 @@ COMPONENT_ROLES = {"generator": "EMA weights", "discriminator": "the critic, for
                    "vintage": 'the "vintage" preset generator', "detector": "the damage detector"}
 
 
+def flatten_metrics(metrics, prefix=""):
+    """Nested result groups ({"masks": {"detector": {...}}, "chain": {...}}) -> one level of rows."""
+    rows = {}
+    for name, value in metrics.items():
+        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            rows.update(flatten_metrics(value, f"{prefix}{name}: "))
+        elif isinstance(value, dict) and all(isinstance(v, (int, float)) for v in value.values()):
+            rows[prefix + name] = value
+    return rows
+
+
 def format_metrics_table(metrics):
-    """{"model": {"psnr": ..}, "grayscale": {..}} -> a markdown table, one row per method."""
+    """{"model": {"psnr": ..}, "grayscale": {..}} -> a markdown table, one row per method
+    (nested groups are flattened to "group: method" rows; rows that are not numbers are left out)."""
+    metrics = flatten_metrics(metrics or {})
     if not metrics:
         return "_No evaluation was run._"
     keys = list(dict.fromkeys(key for values in metrics.values() for key in values))
