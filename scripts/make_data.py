@@ -7,7 +7,8 @@ Sources (installed by `make data` with apt):
 
 The split is by source photo (one photo = one scene), never by crop. Each photo is stored once,
 downscaled to at most --max-side pixels, as JPEG q95; crops happen on the fly during training.
-Paintings (the GCompris "details" and jigsaw artwork) go to `art/` (style training) and `art_val/` (held-out styles).
+Paintings (the GCompris "details" artwork) go to `art/` (style training) and `art_val/` (held-out styles); the
+opaque middles of the GCompris painting jigsaw pieces go to `art/` only (more painting textures to train on).
 """
 import argparse
 import glob
@@ -28,6 +29,7 @@ RCC_DIR = "/usr/share/gcompris-qt/rcc"
 PHOTO_RCC = {"lang.rcc", "erase.rcc", "explore_monuments.rcc", "explore_world_animals.rcc",
              "explore_farm_animals.rcc", "explore_world_music.rcc", "categorization.rcc"}
 ART_RCC = {"details.rcc"}
+JIGSAW_RCC = "paintings.rcc"  # ~270 jigsaw pieces cut from some twenty paintings (Hokusai, Monet, da Vinci, ...)
 SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 
 
@@ -62,6 +64,35 @@ def images_in_dirs(dirs, min_side):
                     yield path, image
             except Exception:
                 pass
+
+
+def opaque_interior(piece):
+    """The piece's rectangle without the transparent margins around its tabs and blanks."""
+    if "A" not in piece.getbands():
+        return piece.convert("RGB")
+    opaque = np.asarray(piece.getchannel("A")) > 250
+    top, left, bottom, right = 0, 0, opaque.shape[0], opaque.shape[1]
+    while bottom - top > 8 and right - left > 8:
+        window = opaque[top:bottom, left:right]
+        edges = {"top": window[0].mean(), "bottom": window[-1].mean(),
+                 "left": window[:, 0].mean(), "right": window[:, -1].mean()}
+        worst = min(edges, key=edges.get)
+        if edges[worst] == 1.0:
+            break
+        top, bottom = top + (worst == "top"), bottom - (worst == "bottom")
+        left, right = left + (worst == "left"), right - (worst == "right")
+    return piece.convert("RGB").crop((left, top, right, bottom))
+
+
+def jigsaw_pieces(min_side):
+    """Painting textures for style training: the opaque middle of each GCompris jigsaw piece."""
+    path = os.path.join(RCC_DIR, JIGSAW_RCC)
+    if not os.path.exists(path):
+        return
+    for name, piece in images_in_rcc(path, 0):
+        interior = opaque_interior(piece.convert("RGBA"))
+        if min(interior.size) >= min_side:
+            yield name, interior
 
 
 def candidates(min_side):
@@ -105,6 +136,7 @@ def main():
     parser.add_argument("--out", default="data")
     parser.add_argument("--max-side", type=int, default=512)
     parser.add_argument("--min-side", type=int, default=300)
+    parser.add_argument("--min-piece-side", type=int, default=64, help="smallest jigsaw-piece interior kept")
     parser.add_argument("--val-every", type=int, default=10, help="every Nth scene (by hash) goes to val")
     args = parser.parse_args()
 
@@ -124,6 +156,12 @@ def main():
         else:
             split = "val" if held_out else "train"
         manifest.append({"file": save(image, folders[split], args.max_side), "source": name, "split": split})
+
+    for name, piece in jigsaw_pieces(args.min_piece_side):  # style training only, never held out
+        probe = np.asarray(piece.convert("L").resize((16, 16))).tobytes()
+        if probe not in seen:
+            seen.add(probe)
+            manifest.append({"file": save(piece, folders["art"], args.max_side), "source": name, "split": "art"})
 
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
