@@ -15,6 +15,7 @@ import types
 import uuid
 
 import gradio as gr
+import numpy as np
 import torch
 from PIL import Image
 
@@ -187,7 +188,7 @@ def detect_damage(image, progress=gr.Progress()):
     progress(0.3, desc="detecting scratches, dust and tears")
     photo = to_rgb(image)
     mask = get_pipeline("restoration").detection(image=photo).images[0]
-    share = sum(1 for v in mask.getdata() if v) / (mask.width * mask.height)
+    share = np.count_nonzero(np.asarray(mask)) / (mask.width * mask.height)
     gr.Info(f"Damage found on {share:.1%} of the photo. Paint to add, erase to remove, then press Restore.")
     return {"background": photo, "layers": [damage_layer(mask)], "composite": None}
 
