@@ -13,10 +13,11 @@ from gan_models.training.loop import train
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--task", required=True, choices=sorted(RECIPES))
-    p.add_argument("--train-data", required=True, help="image folder, or a datasets name/folder (local or cached)")
+    p.add_argument("--train-data", "--content-data", dest="train_data", required=True,
+                   help="image folder, or a datasets name/folder (local or cached); --content-data for style_transfer")
     p.add_argument("--train-data-description", default=None, help="what the data is, for the model card")
     p.add_argument("--val-data", default=None, help="image folder of held-out photos for evaluation")
-    p.add_argument("--style-data", default=None, help="style_transfer: folder of style images (paintings)")
+    p.add_argument("--style-data", nargs="+", default=None, help="style_transfer: folders of style images (paintings)")
     p.add_argument("--style-val-data", default=None, help="style_transfer: held-out style images for evaluation")
     p.add_argument("--output-dir", required=True)
     p.add_argument("--resolution", type=int, default=128, help="training crop size")

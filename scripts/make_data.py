@@ -8,7 +8,7 @@ Sources (installed by `make data` with apt):
 The split is by source photo (one photo = one scene), never by crop. Each photo is stored once,
 downscaled to at most --max-side pixels, as JPEG q95; crops happen on the fly during training.
 Paintings (the GCompris "details" artwork) go to `art/` (style training) and `art_val/` (held-out styles); the
-opaque middles of the GCompris painting jigsaw pieces go to `art/` only (more painting textures to train on).
+opaque middles of the GCompris painting jigsaw pieces (~240, cut from some twenty paintings) go to `art_pieces/`.
 """
 import argparse
 import glob
@@ -140,7 +140,7 @@ def main():
     parser.add_argument("--val-every", type=int, default=10, help="every Nth scene (by hash) goes to val")
     args = parser.parse_args()
 
-    folders = {name: os.path.join(args.out, name) for name in ("train", "val", "art", "art_val")}
+    folders = {name: os.path.join(args.out, name) for name in ("train", "val", "art", "art_val", "art_pieces")}
     for folder in folders.values():
         os.makedirs(folder, exist_ok=True)
     seen, manifest, rejected = set(), [], 0
@@ -157,11 +157,12 @@ def main():
             split = "val" if held_out else "train"
         manifest.append({"file": save(image, folders[split], args.max_side), "source": name, "split": split})
 
-    for name, piece in jigsaw_pieces(args.min_piece_side):  # style training only, never held out
+    for name, piece in jigsaw_pieces(args.min_piece_side):
         probe = np.asarray(piece.convert("L").resize((16, 16))).tobytes()
         if probe not in seen:
             seen.add(probe)
-            manifest.append({"file": save(piece, folders["art"], args.max_side), "source": name, "split": "art"})
+            manifest.append({"file": save(piece, folders["art_pieces"], args.max_side), "source": name,
+                             "split": "art_pieces"})
 
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)

@@ -123,6 +123,13 @@ def test_train_data_can_be_a_datasets_folder(tmp_path):
     assert -1.0 <= data[0].min() and data[0].max() <= 1.0
 
 
+def test_several_sources_are_pooled(tiny_data):
+    from gan_models.training.data import RandomCropDataset
+
+    pooled = RandomCropDataset([str(tiny_data / "train"), str(tiny_data / "val")], crop_size=32)
+    assert len(pooled.items) == 6 + 2
+
+
 def run_task(task, data, out, *extra):
     cmd = [sys.executable, os.path.join(ROOT, "train_accelerate.py"), "--task", task, "--train-data", str(data),
            "--output-dir", str(out), "--resolution", "32", "--train-batch-size", "2", "--report-to", "none",
@@ -149,14 +156,14 @@ def test_style_transfer_training_needs_vgg_and_styles_then_exports(tiny_data, tm
 
     VGG16Features().save_pretrained(tmp_path / "vgg")  # architecture only: a smoke test of the plumbing
     summary = run_task("style_transfer", tiny_data / "train", tmp_path / "run", "--style-data", tiny_data / "val",
-                       "--style-val-data", tiny_data / "val", "--vgg-path", tmp_path / "vgg",
+                       tiny_data / "train", "--style-val-data", tiny_data / "val", "--vgg-path", tmp_path / "vgg",
                        "--val-data", tiny_data / "val", "--eval-steps", "2")
     assert {"style_distance", "content_distance"} <= set(summary["metrics"]["model"])
     assert "distillation" in summary["training"]["loss weights"]
     pipe = StyleTransferPipeline.from_pretrained(tmp_path / "run" / "pipeline")
     assert pipe(image=photo(40, 30), style_image=photo(20, 20, seed=5)).images[0].size == (40, 30)
     failed = subprocess.run([sys.executable, os.path.join(ROOT, "train_accelerate.py"), "--task", "style_transfer",
-                             "--train-data", str(tiny_data / "train"), "--output-dir", str(tmp_path / "x"),
+                             "--content-data", str(tiny_data / "train"), "--output-dir", str(tmp_path / "x"),
                              "--report-to", "none"], env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert failed.returncode != 0 and "--style-data" in failed.stderr
 

@@ -40,12 +40,15 @@ def load_image_source(source, split="train"):
 class RandomCropDataset(Dataset):
     """Endless-feeling dataset: every item is a random rescale + crop + flip of a random photo.
 
+    `source` is one image source (see `load_image_source`) or a list of them, pooled.
+
     `length` sets what one "epoch" means; the photos are decoded once and kept in memory
     (the offline sets are small), downscaled so their shorter side is at most `max_side`.
     """
 
     def __init__(self, source, crop_size=128, scale_range=(1.0, 2.0), length=10_000, max_side=512):
-        self.items = [self._prepare(item, max_side) for item in load_image_source(source)]
+        sources = source if isinstance(source, (list, tuple)) else [source]
+        self.items = [self._prepare(item, max_side) for src in sources for item in load_image_source(src)]
         self.crop_size, self.scale_range, self.length = crop_size, scale_range, length
 
     @staticmethod
