@@ -110,6 +110,17 @@ def test_save_and_load_round_trip_keeps_outputs_and_presets(tmp_path):
     assert np.abs(a - b).max() <= 1
 
 
+def test_saving_a_loaded_pipeline_copies_its_presets_instead_of_re_encoding(tmp_path):
+    tiny_style_pipeline().save_pretrained(tmp_path / "first")
+    loaded = StyleTransferPipeline.from_pretrained(tmp_path / "first")
+    loaded.save_pretrained(tmp_path / "second")
+    first, second = (tmp_path / "first" / "styles" / "stripes.jpg"), (tmp_path / "second" / "styles" / "stripes.jpg")
+    assert first.read_bytes() == second.read_bytes()
+    loaded.presets["stripes"] = loaded.presets["stripes"].transpose(Image.FLIP_LEFT_RIGHT)  # edited: written anew
+    loaded.save_pretrained(tmp_path / "third")
+    assert (tmp_path / "third" / "styles" / "stripes.jpg").read_bytes() != first.read_bytes()
+
+
 def test_bundled_model_moves_output_statistics_toward_the_style():
     """The shipped weights are trained: the output's VGG feature statistics are closer to the style's
     than the content's are, while the picture keeps the content's structure."""

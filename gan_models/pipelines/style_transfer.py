@@ -1,5 +1,6 @@
 """Arbitrary style transfer (AdaIN) plus bundled presets: paintings, and a learned "vintage photo" look."""
 import glob
+import io
 import os
 
 import torch
@@ -36,6 +37,7 @@ class StyleTransferPipeline(BasePipeline):
     def __init__(self, presets=None, **kwargs):
         super().__init__(**kwargs)
         self.presets = dict(presets or {})
+        self._preset_files = {}  # name -> (image as loaded, its file's bytes)
 
     @property
     def preset_names(self):
@@ -107,8 +109,11 @@ class StyleTransferPipeline(BasePipeline):
                                                                       "load_discriminator")}
         folder = resolve_folder(str(source), **hub_kwargs)
         for path in sorted(glob.glob(os.path.join(folder, "styles", "*.jpg"))):
-            with Image.open(path) as style:
-                pipe.presets[os.path.splitext(os.path.basename(path))[0]] = style.convert("RGB")
+            name = os.path.splitext(os.path.basename(path))[0]
+            with open(path, "rb") as f:
+                encoded = f.read()
+            pipe.presets[name] = Image.open(io.BytesIO(encoded)).convert("RGB")
+            pipe._preset_files[name] = (pipe.presets[name], encoded)
         return pipe
 
     def save_pretrained(self, save_directory, variant=None, model_card=None):
@@ -116,7 +121,13 @@ class StyleTransferPipeline(BasePipeline):
         if self.presets:
             os.makedirs(os.path.join(save_directory, "styles"), exist_ok=True)
             for name, style in self.presets.items():
-                style.save(os.path.join(save_directory, "styles", f"{name}.jpg"), quality=90)
+                path = os.path.join(save_directory, "styles", f"{name}.jpg")
+                loaded, encoded = self._preset_files.get(name, (None, None))
+                if loaded is style:  # unchanged since loading: copy the file, never re-encode (JPEG loses a bit each time)
+                    with open(path, "wb") as f:
+                        f.write(encoded)
+                else:
+                    style.save(path, quality=90)
 
 
 def keep_chroma(stylized, content):
