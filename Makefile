@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -92,6 +92,18 @@ experiment-style-pieces: install
 		--component vintage=runs/vintage/pipeline/generator
 	$(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_ft/bundle --num-contents 6 \
 		--json runs/style_ft/eval.json --styles $(PAINTINGS)
+
+# Experiment: does the texture critic help? The shipped run resumed twice for 30 min, critic on (weight 0.05)
+# and off (1e-9: trained but with no pull on the generator, so the checkpoint's state still loads).
+experiment-style-critic: install
+	for setting in on:0.05 off:1e-9; do name=$${setting%%:*}; \
+	  $(BIN)/accelerate launch train_accelerate.py --task style_transfer --train-data data/train --val-data data/val \
+	    --style-data data/art --style-val-data data/art_val --vgg-path data/vgg16 --output-dir runs/style_critic_$$name \
+	    --resume-from-checkpoint runs/style_transfer/checkpoints/step_00001401 --resolution 128 --train-batch-size 8 \
+	    --max-train-minutes 112 --max-train-steps 100000 --adversarial-weight $${setting##*:} --eval-steps 100000 \
+	    --checkpointing-steps 100; \
+	  $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_critic_$$name/pipeline --ours-only \
+	    --num-contents 6 --json runs/style_critic_$$name/eval.json --styles $(PAINTINGS); done
 
 eval-restoration: install
 	$(BIN)/python benchmarks/eval_restoration.py --json benchmarks/results/restoration.json

