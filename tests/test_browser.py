@@ -56,6 +56,17 @@ def wait_for_output(page, element_id):
         timeout=90_000)
 
 
+def run_and_capture(page, prefix, screenshot, errors):
+    """Press `#{prefix}-button`, wait for the image in `#{prefix}-output` and the file in `#{prefix}-download`,
+    save a screenshot of the page, and fail on any JavaScript error seen since the tab opened."""
+    from playwright.sync_api import expect
+
+    page.locator(f"#{prefix}-button").click()
+    wait_for_output(page, f"{prefix}-output")
+    expect(page.locator(f"#{prefix}-download")).to_contain_text(".png", timeout=60_000)
+    page.screenshot(path=screenshot, full_page=True)
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
 
 def test_colorize_in_browser(page, app_url, photo_path, artifacts_dir):
     from playwright.sync_api import expect
@@ -64,13 +75,7 @@ def test_colorize_in_browser(page, app_url, photo_path, artifacts_dir):
 
     page.locator("#colorize-input input[type=file]").set_input_files(photo_path)
     expect(page.locator("#colorize-input img").first).to_be_visible()  # the upload preview
-
-    page.locator("#colorize-button").click()
-    wait_for_output(page, "colorize-output")
-    expect(page.locator("#colorize-download")).to_contain_text(".png", timeout=60_000)
-
-    page.screenshot(path=os.path.join(artifacts_dir, "colorization.png"), full_page=True)
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    run_and_capture(page, "colorize", os.path.join(artifacts_dir, "colorization.png"), errors)
 
 
 def test_inpaint_in_browser(page, app_url, photo_path, artifacts_dir):
@@ -106,15 +111,11 @@ def test_inpaint_in_browser(page, app_url, photo_path, artifacts_dir):
         page.mouse.move(x + box["width"] * 0.03 * step, y + box["height"] * 0.01 * step, steps=2)
     page.mouse.up()
 
-    page.locator("#inpaint-button").click()
-    wait_for_output(page, "inpaint-output")
-    download = page.locator("#inpaint-download")
-    expect(download).to_contain_text(".png", timeout=60_000)
-    page.screenshot(path=os.path.join(artifacts_dir, "inpainting.png"), full_page=True)
+    run_and_capture(page, "inpaint", os.path.join(artifacts_dir, "inpainting.png"), errors)
 
     # The stroke must reach the server as the mask: no "mask is empty" warning, and the result is not the photo.
     expect(page.get_by_text("The mask is empty")).to_have_count(0)
-    href = download.locator("a[href]").first.get_attribute("href")
+    href = page.locator("#inpaint-download a[href]").first.get_attribute("href")
     response = page.request.get(href if href.startswith("http") else app_url.rstrip("/") + "/" + href.lstrip("/"))
     assert response.ok, f"download link {href} answered {response.status}"
     with Image.open(io.BytesIO(response.body())) as result, Image.open(photo_path) as photo:
@@ -133,11 +134,7 @@ def test_style_transfer_in_browser(page, app_url, photo_path, image_file, artifa
     page.locator("#style-image input[type=file]").set_input_files(image_file("small"))
     expect(page.locator("#style-content img").first).to_be_visible()
     expect(page.locator("#style-image img").first).to_be_visible()
-    page.locator("#style-button").click()
-    wait_for_output(page, "style-output")
-    expect(page.locator("#style-download")).to_contain_text(".png", timeout=60_000)
-    page.screenshot(path=os.path.join(artifacts_dir, "style_transfer.png"), full_page=True)
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    run_and_capture(page, "style", os.path.join(artifacts_dir, "style_transfer.png"), errors)
 
 
 def test_restore_in_browser(page, app_url, image_file, artifacts_dir):
@@ -150,9 +147,5 @@ def test_restore_in_browser(page, app_url, image_file, artifacts_dir):
     page.locator("#restore-detect").click()
     expect(page.get_by_text("Damage found on")).to_be_visible(timeout=60_000)
     expect(page.locator("#restore-editor").get_by_text("Upload an image")).to_be_hidden()
-    page.locator("#restore-button").click()
-    wait_for_output(page, "restore-output")
+    run_and_capture(page, "restore", os.path.join(artifacts_dir, "restore.png"), errors)
     expect(page.locator("#restore-stages img")).to_have_count(5, timeout=60_000)
-    expect(page.locator("#restore-download")).to_contain_text(".png", timeout=60_000)
-    page.screenshot(path=os.path.join(artifacts_dir, "restore.png"), full_page=True)
-    assert not errors, f"JavaScript errors in the page: {errors}"
