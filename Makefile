@@ -59,7 +59,7 @@ train-damage-detection: install
 
 # Trained runs -> the fp16 folders under pretrained/ (critics left out to keep the repo small)
 bundle: install
-	$(BIN)/python scripts/bundle_pipeline.py runs/style_transfer/pipeline pretrained/style-transfer --drop discriminator \
+	$(BIN)/python scripts/bundle_pipeline.py runs/style_critic_on/pipeline pretrained/style-transfer --drop discriminator \
 		--component vintage=runs/vintage/pipeline/generator --notes docs/style_transfer_card.md \
 		--metrics benchmarks/results/style_transfer.json \
 		--preset van-gogh-cafe-terrace=data/art/e89d77e95eee.jpg van-gogh-harvest=data/art/2aee8d38e24e.jpg \
