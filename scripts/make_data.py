@@ -67,9 +67,7 @@ def images_in_dirs(dirs, min_side):
 
 
 def opaque_interior(piece):
-    """The piece's rectangle without the transparent margins around its tabs and blanks."""
-    if "A" not in piece.getbands():
-        return piece.convert("RGB")
+    """The RGBA piece's rectangle without the transparent margins around its tabs and blanks."""
     opaque = np.asarray(piece.getchannel("A")) > 250
     top, left, bottom, right = 0, 0, opaque.shape[0], opaque.shape[1]
     while bottom - top > 8 and right - left > 8:

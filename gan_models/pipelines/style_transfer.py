@@ -123,7 +123,7 @@ class StyleTransferPipeline(BasePipeline):
             for name, style in self.presets.items():
                 path = os.path.join(save_directory, "styles", f"{name}.jpg")
                 loaded, encoded = self._preset_files.get(name, (None, None))
-                if loaded is style:  # unchanged since loading: copy the file, never re-encode (JPEG loses a bit each time)
+                if loaded is style:  # unchanged since loading: copy the file; re-encoding a JPEG loses a little
                     with open(path, "wb") as f:
                         f.write(encoded)
                 else:
