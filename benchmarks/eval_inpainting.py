@@ -4,6 +4,8 @@
 
 Every method fills the same seeded masks (medium and thick strokes, LaMa-style); the pixels under the
 mask are overwritten before any method sees the photo. Metrics are over the whole 512x512 image.
+`pyramid_fill_only` is the model's first stage without the network: the trained generator's contribution
+is the difference between its row and that one.
 """
 import argparse
 import json
@@ -16,7 +18,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gan_models import InpaintingPipeline  # noqa: E402
 from gan_models.evaluation import PerceptualMetric  # noqa: E402
-from gan_models.evaluation.inpainting import evaluate_inpainting, opencv_method  # noqa: E402
+from gan_models.evaluation.inpainting import evaluate_inpainting, opencv_method, pyramid_method  # noqa: E402
 from gan_models.hub import format_metrics_table  # noqa: E402
 from gan_models.training.data import list_images  # noqa: E402
 
@@ -34,7 +36,8 @@ def main():
 
     torch.set_num_threads(args.threads)
     methods = {"gan_models": InpaintingPipeline.from_pretrained(args.pipeline, load_discriminator=False),
-               "opencv_telea": opencv_method("INPAINT_TELEA"), "opencv_ns": opencv_method("INPAINT_NS")}
+               "opencv_telea": opencv_method("INPAINT_TELEA"), "opencv_ns": opencv_method("INPAINT_NS"),
+               "pyramid_fill_only": pyramid_method}
     perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
     files = list_images(args.data)
     results = {}

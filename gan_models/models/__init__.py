@@ -2,5 +2,6 @@ from .patchgan import PatchGANDiscriminator
 from .unet import UNetGenerator
 from .adain import StyleDecoder, StyleEncoder
 from .vgg import VGG16Features
+from .pyramid_fill import pyramid_fill
 
-__all__ = ["StyleDecoder", "StyleEncoder", "PatchGANDiscriminator", "UNetGenerator", "VGG16Features"]
+__all__ = ["StyleDecoder", "StyleEncoder", "PatchGANDiscriminator", "UNetGenerator", "VGG16Features", "pyramid_fill"]

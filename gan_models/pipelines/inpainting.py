@@ -1,14 +1,15 @@
 """Inpainting: fill the white part of a mask; cost follows the masked area, not the photo area."""
 import numpy as np
 import torch
+import torch.nn.functional as F
 from PIL import Image
 
 from ..errors import InvalidInputError
 from ..image_io import check_size, to_rgb
-from ..models import PatchGANDiscriminator, UNetGenerator
+from ..models import PatchGANDiscriminator, UNetGenerator, pyramid_fill
 from .base import BasePipeline, ImagePipelineOutput
 from .masks import bounding_box, prepare_mask
-from .resize import fit_within, pil_to_tensor, tensor_to_pil
+from .resize import fit_within, resize_tensor
 
 
 class InpaintingPipeline(BasePipeline):
@@ -70,19 +71,29 @@ class InpaintingPipeline(BasePipeline):
         return bool((coverage > 0.9).sum() > 0.02 * coverage.size)
 
     def _fill_crop(self, photo, crop_mask, box):
-        """Fill `crop_mask` (the mask inside `box`) in place in `photo`."""
+        """Fill `crop_mask` (the mask inside `box`) in place in `photo`.
+
+        The pyramid fill runs at the crop's full resolution; the generator's correction is computed at the
+        working size and upsampled onto it, so downscaling costs only detail the correction would add.
+        """
         left, top, right, bottom = box
-        crop = Image.fromarray(photo[top:bottom, left:right])
-        work_size = fit_within(crop.width, crop.height, self.config["working_size"])
-        small = crop.resize(work_size, Image.BICUBIC) if work_size != crop.size else crop
-        small_mask = Image.fromarray(crop_mask.astype(np.uint8) * 255)
-        if work_size != crop.size:
-            small_mask = small_mask.resize(work_size, Image.BILINEAR)
-        filled = self.predict(small, np.asarray(small_mask) > 0)
-        if filled.size != crop.size:
-            filled = filled.resize(crop.size, Image.BICUBIC)
         region = photo[top:bottom, left:right]
-        region[crop_mask] = np.asarray(filled)[crop_mask]
+        rgb = torch.from_numpy(np.ascontiguousarray(region)).permute(2, 0, 1)[None].float().contiguous() / 127.5 - 1
+        hole = torch.from_numpy(crop_mask.astype(np.float32))[None, None]
+        coarse = pyramid_fill(rgb * (1 - hole), hole)
+        work_width, work_height = fit_within(region.shape[1], region.shape[0], self.config["working_size"])
+        small_coarse, small_hole = coarse, hole
+        if (work_height, work_width) != tuple(region.shape[:2]):
+            small_coarse = resize_tensor(coarse, (work_height, work_width))
+            # any hole pixel in a working-size cell makes the cell a hole, so nothing is missed
+            small_hole = (F.adaptive_max_pool2d(hole, (work_height, work_width)) > 0).float()
+        correction = fill_correction(self.generator, small_coarse.to(self.device, self.dtype),
+                                     small_hole.to(self.device, self.dtype)).float().cpu()
+        if correction.shape[-2:] != coarse.shape[-2:]:
+            correction = resize_tensor(correction, tuple(coarse.shape[-2:]))
+        filled = ((coarse + correction).clamp(-1, 1) + 1) * 127.5 + 0.5
+        filled = filled[0].permute(1, 2, 0).to(torch.uint8).numpy()
+        region[crop_mask] = filled[crop_mask]
 
     def _fill_tiles(self, photo, mask):
         tile, margin = self.config["working_size"], self.config["tile_margin"]
@@ -99,12 +110,13 @@ class InpaintingPipeline(BasePipeline):
                 crop_mask[y - top:y - top + core.shape[0], x - left:x - left + core.shape[1]] = core
                 self._fill_crop(photo, crop_mask, box)
 
-    def predict(self, image, mask):
-        """Run the generator on a working-size crop; returns the composite (known pixels kept)."""
-        rgb = pil_to_tensor(image) * 2 - 1
-        hole = torch.from_numpy(mask.astype(np.float32))[None, None]
-        inputs = torch.cat([rgb * (1 - hole), hole], dim=1).to(self.device, self.dtype)
-        output = self.generator(inputs).float().cpu()
-        composite = output * hole + rgb * (1 - hole)
-        return tensor_to_pil((composite + 1) / 2)
 
+def fill_correction(generator, coarse, hole):
+    """What the generator adds to a pyramid-filled image (coarse, in [-1, 1]) inside the hole."""
+    return generator(torch.cat([coarse, hole], dim=1)) * hole
+
+
+def fill_hole(generator, image, hole):
+    """The whole model as training sees it: image in [-1, 1] (hole content ignored) -> filled image."""
+    coarse = pyramid_fill(image * (1 - hole), hole)
+    return (coarse + fill_correction(generator, coarse, hole)).clamp(-1, 1)

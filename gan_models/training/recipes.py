@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 from ..models import PatchGANDiscriminator, UNetGenerator
 from ..pipelines import ColorizationPipeline, DamageDetectionPipeline, InpaintingPipeline
+from ..pipelines.inpainting import fill_hole
 from .degradations import lab_pair_to_rgb, random_masks, to_lab_pair
 
 
@@ -86,8 +87,8 @@ class ColorizationRecipe(Recipe):
 
 
 class InpaintingRecipe(Recipe):
-    """(masked RGB, mask) -> RGB with a dilated U-Net; PatchGAN on the composite; hole-weighted L1,
-    VGG perceptual loss and discriminator feature matching (the LaMa recipe at CPU scale)."""
+    """(masked RGB, mask) -> RGB: a pyramid fill, then a dilated U-Net's correction; PatchGAN on the composite;
+    hole-weighted L1, VGG perceptual loss and discriminator feature matching (the LaMa recipe at CPU scale)."""
 
     name = "inpainting"
     pipeline_class = InpaintingPipeline
@@ -104,7 +105,11 @@ class InpaintingRecipe(Recipe):
         self.rng = np.random.default_rng(seed)
 
     def build_generator(self):
-        return UNetGenerator(in_channels=4, out_channels=3, channels=self.generator_channels)
+        generator = UNetGenerator(in_channels=4, out_channels=3, channels=self.generator_channels)
+        # a zero head: training starts from the pyramid fill itself and learns only the correction
+        torch.nn.init.zeros_(generator.head.weight)
+        torch.nn.init.zeros_(generator.head.bias)
+        return generator
 
     def build_discriminator(self):
         return PatchGANDiscriminator(in_channels=3, base_channels=self.discriminator_channels)
@@ -112,8 +117,10 @@ class InpaintingRecipe(Recipe):
     def make_example(self, clean):
         n, _, h, w = clean.shape
         mask = random_masks(n, h, w, self.rng).to(clean.device, clean.dtype)
-        inputs = torch.cat([clean * (1 - mask), mask], dim=1)
-        return {"inputs": inputs, "target": clean, "mask": mask, "clean": clean}
+        return {"inputs": clean * (1 - mask), "target": clean, "mask": mask, "clean": clean}
+
+    def generate(self, generator, example):
+        return fill_hole(generator, example["inputs"], example["mask"])
 
     def compose(self, output, example):
         mask = example["mask"]
