@@ -9,6 +9,7 @@ from PIL import Image
 from gan_models import InvalidInputError, StyleEncoder, StyleTransferPipeline, VGG16Features
 from gan_models.color import rgb_to_lab
 from gan_models.pipelines.resize import pil_to_tensor
+from gan_models.pipelines.style_transfer import match_color_statistics
 from helpers import photo, stripes, tiny_style_pipeline
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -121,6 +122,34 @@ def test_saving_a_loaded_pipeline_copies_its_presets_instead_of_re_encoding(tmp_
     assert (tmp_path / "third" / "styles" / "stripes.jpg").read_bytes() != first.read_bytes()
 
 
+def test_color_transfer_gives_the_reference_palette():
+    torch.manual_seed(0)
+    image = torch.rand(1, 3, 40, 60) * 0.5 - 0.4
+    mixing = torch.tensor([[0.5, 0.2, 0.0], [0.1, 0.3, 0.0], [0.0, 0.4, 0.2]])
+    offset = torch.tensor([0.3, -0.1, 0.0]).view(1, 3, 1, 1)
+    reference = (mixing @ torch.randn(3, 900)).view(1, 3, 30, 30) * 0.3 + offset
+    out = match_color_statistics(image, reference)
+    flat = lambda t: t.flatten(2)[0]  # noqa: E731
+    assert torch.allclose(flat(out).mean(1), flat(reference).mean(1), atol=1e-3)
+    assert torch.allclose(torch.cov(flat(out)), torch.cov(flat(reference)), atol=2e-3)
+    assert torch.allclose(match_color_statistics(image, reference, amount=0.0), image)
+    uniform = torch.full((1, 3, 8, 8), 0.2)
+    expected = flat(reference).mean(1).view(1, 3, 1, 1).expand_as(uniform)
+    assert torch.allclose(match_color_statistics(uniform, reference), expected, atol=1e-4)
+
+
+def test_pipeline_color_transfer_moves_the_palette_to_the_style():
+    pipe = tiny_style_pipeline()
+    content, style = photo(64, 48, seed=2), Image.new("RGB", (64, 64), (200, 40, 30))
+    style.paste((150, 20, 60), (0, 0, 32, 64))
+    with_transfer = np.asarray(pipe(image=content, style_image=style).images[0], dtype=np.float64)
+    pipe.config["color_transfer"] = False
+    without = np.asarray(pipe(image=content, style_image=style).images[0], dtype=np.float64)
+    target = np.asarray(style, dtype=np.float64).mean((0, 1))
+    assert np.abs(with_transfer.mean((0, 1)) - target).max() < 3
+    assert np.abs(with_transfer.mean((0, 1)) - target).sum() < np.abs(without.mean((0, 1)) - target).sum()
+
+
 def test_bundled_model_moves_output_statistics_toward_the_style():
     """The shipped weights are trained: the output's VGG feature statistics are closer to the style's
     than the content's are, while the picture keeps the content's structure."""
@@ -128,7 +157,9 @@ def test_bundled_model_moves_output_statistics_toward_the_style():
     content = Image.open(os.path.join(ROOT, "tests", "data", "held_out_sky.jpg")).convert("RGB")
     content.thumbnail((256, 256))
     style = pipe.presets[sorted(pipe.presets)[0]]
+    pipe.config["color_transfer"] = False  # the decoder's own doing, without the colour statistics step
     out = pipe(image=content, style_image=style).images[0]
+    pipe.config["color_transfer"] = True
     assert out.size == content.size
     vgg_stats = lambda im: pipe.encoder(pil_to_tensor(im) * 2 - 1)["relu2_1"].flatten(2).std(-1)  # noqa: E731
     with torch.no_grad():

@@ -25,6 +25,8 @@ class StyleTransferPipeline(BasePipeline):
     - `style_image` any picture, or `preset=` one of `pipe.preset_names` (bundled paintings, "vintage").
     - `strength` 0..1 blends in feature space; 0 returns the content itself, 1 the full stylization.
     - `preserve_color` keeps the content's chroma and takes only the stylized luminance.
+    With `color_transfer` (config, on by default) the decoded picture is given the style image's colour mean
+    and covariance, in proportion to `strength`: the decoder alone under-shoots the palette.
     The content is processed at up to `max_size` on its longer side (larger photos are stylized at that
     size and upsampled, so memory stays bounded); the style image is read at `style_size`.
     """
@@ -32,7 +34,7 @@ class StyleTransferPipeline(BasePipeline):
     components = {"encoder": StyleEncoder, "decoder": StyleDecoder, "discriminator": PatchGANDiscriminator,
                   "vintage": UNetGenerator}
     optional_components = ("discriminator", "vintage")
-    default_config = {"style_size": 256, "max_size": 1024}
+    default_config = {"style_size": 256, "max_size": 1024, "color_transfer": True}
 
     def __init__(self, presets=None, **kwargs):
         super().__init__(**kwargs)
@@ -96,6 +98,8 @@ class StyleTransferPipeline(BasePipeline):
         out = self.decoder(strength * stylized + (1 - strength) * features, size)
         if strength < 1.0:  # what the decoder loses on the content alone is put back, so 0 -> content
             out = out + (1 - strength) * (work - self.decoder(features, size))
+        if self.config["color_transfer"]:
+            out = match_color_statistics(out, style, strength)
         return to_full_size(out, content, resized)
 
     def vintage_look(self, content, strength, seed):
@@ -135,3 +139,21 @@ def keep_chroma(stylized, content):
     lab_s = rgb_to_lab(pil_to_tensor(stylized))
     lab_c = rgb_to_lab(pil_to_tensor(content))
     return tensor_to_pil(lab_to_rgb(torch.cat([lab_s[:, :1], lab_c[:, 1:]], dim=1)))
+
+
+def match_color_statistics(image, reference, amount=1.0, floor=1e-3):
+    """Linear colour transfer: move `image` (1x3xHxW) towards the colour mean and covariance of `reference`.
+
+    x -> C_ref^1/2 C_img^-1/2 (x - mean_img) + mean_ref, blended by `amount`. Eigenvalues of the image's
+    covariance are floored at `floor` so a nearly flat picture is not blown up into noise.
+    """
+    def matrix_power(cov, power, low):
+        values, vectors = torch.linalg.eigh(cov)
+        return (vectors * values.clamp_min(low).pow(power)) @ vectors.T
+
+    x, ref = image.float().flatten(2)[0], reference.float().flatten(2)[0]
+    mean_x, mean_ref = x.mean(1, keepdim=True), ref.mean(1, keepdim=True)
+    transform = matrix_power(torch.cov(ref), 0.5, 0.0) @ matrix_power(torch.cov(x), -0.5, floor)
+    matched = transform @ (x - mean_x) + mean_ref
+    out = x + amount * (matched - x)
+    return out.clamp(-1, 1).view_as(image).to(image.dtype)
