@@ -59,9 +59,11 @@ STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 train-style-transfer: install
 	$(STYLE_TRAIN) --style-data data/art --output-dir runs/style_transfer --max-train-minutes 85
 
+# the shipped vintage generator (space-to-depth U-Net + full-resolution head) ran on 1 thread beside another run
 train-vintage: install
-	$(BIN)/accelerate launch train_accelerate.py --task vintage --train-data data/train --output-dir runs/vintage \
-		--resolution 128 --train-batch-size 8 --learning-rate 5e-4 --max-train-minutes 15 --max-train-steps 100000
+	$(BIN)/accelerate launch train_accelerate.py --task vintage --train-data data/train --val-data data/val \
+		--output-dir runs/vintage --resolution 128 --train-batch-size 8 --learning-rate 5e-4 --adversarial-weight 0.1 \
+		--eval-steps 250 --max-train-minutes 30 --max-train-steps 100000
 
 # after train-vintage: its generator ages some training crops (a learned degradation)
 train-damage-detection: install

@@ -5,9 +5,10 @@ from gan_models import PatchGANDiscriminator, UNetGenerator, VGG16Features
 from gan_models.training.losses import perceptual_distance
 
 
+@pytest.mark.parametrize("space_to_depth", [1, 2])
 @pytest.mark.parametrize("size", [(1, 1), (7, 13), (64, 64), (33, 100)])
-def test_unet_keeps_any_input_size(size):
-    net = UNetGenerator(in_channels=1, out_channels=2, channels=(8, 16, 32)).eval()
+def test_unet_keeps_any_input_size(size, space_to_depth):
+    net = UNetGenerator(in_channels=1, out_channels=2, channels=(8, 16, 32), space_to_depth=space_to_depth).eval()
     with torch.no_grad():
         out = net(torch.randn(2, 1, *size))
     assert out.shape == (2, 2, *size)
@@ -24,6 +25,19 @@ def test_unet_config_and_weights_round_trip(tmp_path):
     x = torch.randn(1, 4, 40, 24)
     with torch.no_grad():
         assert torch.equal(net(x), loaded(x))
+
+
+def test_space_to_depth_unet_sees_every_pixel_of_a_block():
+    """Folded 2x2 blocks still give each output pixel its own value: changing one input pixel changes
+    the output there (the vintage grain is per pixel)."""
+    net = UNetGenerator(in_channels=1, out_channels=1, channels=(8, 16), space_to_depth=2).eval()
+    x = torch.randn(1, 1, 16, 16)
+    changed = x.clone()
+    changed[0, 0, 5, 5] += 3
+    with torch.no_grad():
+        difference = (net(changed) - net(x)).abs()[0, 0]
+    assert difference[5, 5] > 0
+    assert not torch.equal(difference[4:6, 4:6], difference[4:6, 4:6].flatten()[0].expand(2, 2))
 
 
 def test_fp16_variant_loads_close_to_fp32(tmp_path):

@@ -171,8 +171,11 @@ def test_style_transfer_training_needs_vgg_and_styles_then_exports(tiny_data, tm
 def test_vintage_training_learns_from_synthetic_aged_prints(tiny_data, tmp_path):
     from gan_models import VintagePipeline
 
-    run_task("vintage", tiny_data / "train", tmp_path)
-    out = VintagePipeline.from_pretrained(tmp_path / "pipeline")(image=photo(45, 35)).images[0]
+    summary = run_task("vintage", tiny_data / "train", tmp_path, "--val-data", tiny_data / "val", "--eval-steps", "2")
+    assert 0 < summary["metrics"]["model"]["psnr_vs_target"] < 100
+    pipe = VintagePipeline.from_pretrained(tmp_path / "pipeline")
+    assert pipe.generator.config.space_to_depth == 2
+    out = pipe(image=photo(45, 35)).images[0]
     assert out.size == (45, 35)
 
 
