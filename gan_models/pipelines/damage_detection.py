@@ -7,7 +7,7 @@ from PIL import Image, ImageFilter
 from ..image_io import check_size, to_rgb
 from ..models import UNetGenerator
 from .base import BasePipeline, ImagePipelineOutput
-from .resize import fit_within, pil_to_tensor
+from .resize import channels_last, fit_within, pil_to_tensor
 
 
 class DamageDetectionPipeline(BasePipeline):
@@ -44,7 +44,7 @@ class DamageDetectionPipeline(BasePipeline):
         """Damage probability per pixel (float32 HxW in [0, 1]) at the photo's size."""
         work_size = fit_within(rgb.width, rgb.height, self.config["working_size"])
         small = rgb.resize(work_size, Image.BILINEAR) if work_size != rgb.size else rgb
-        logits = self.detector((pil_to_tensor(small) * 2 - 1).to(self.device, self.dtype)).float().cpu()
+        logits = self.detector(channels_last((pil_to_tensor(small) * 2 - 1).to(self.device, self.dtype))).float().cpu()
         if work_size != rgb.size:
             logits = F.interpolate(logits, size=(rgb.height, rgb.width), mode="bilinear", align_corners=False)
         return torch.sigmoid(logits)[0, 0].numpy()

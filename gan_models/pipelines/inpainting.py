@@ -9,7 +9,7 @@ from ..image_io import check_size, to_rgb
 from ..models import PatchGANDiscriminator, UNetGenerator, pyramid_fill
 from .base import BasePipeline, ImagePipelineOutput
 from .masks import bounding_box, prepare_mask
-from .resize import fit_within, resize_tensor
+from .resize import channels_last, fit_within, resize_tensor
 
 
 class InpaintingPipeline(BasePipeline):
@@ -113,7 +113,7 @@ class InpaintingPipeline(BasePipeline):
 
 def fill_correction(generator, coarse, hole):
     """What the generator adds to a pyramid-filled image (coarse, in [-1, 1]) inside the hole."""
-    return generator(torch.cat([coarse, hole], dim=1)) * hole
+    return generator(channels_last(torch.cat([coarse, hole], dim=1))) * hole
 
 
 def fill_hole(generator, image, hole):

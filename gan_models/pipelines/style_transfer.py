@@ -12,7 +12,7 @@ from ..image_io import check_size, to_rgb
 from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder, UNetGenerator
 from ..models.adain import adain
 from .base import BasePipeline, ImagePipelineOutput, resolve_folder
-from .resize import fit_within, pil_to_tensor, tensor_to_pil
+from .resize import channels_last, fit_within, pil_to_tensor, tensor_to_pil
 from .vintage import apply_vintage, to_full_size, working_tensor
 
 VINTAGE_PRESETS = ("vintage", "retro")
@@ -88,16 +88,16 @@ class StyleTransferPipeline(BasePipeline):
         return (pil_to_tensor(style.resize(size, Image.BICUBIC)) * 2 - 1).to(self.device, self.dtype)
 
     def _features(self, rgb, layer="relu4_1"):
-        return self.encoder(rgb.contiguous(memory_format=torch.channels_last), (layer,))[layer]
+        return self.encoder(channels_last(rgb), (layer,))[layer]
 
     def stylize(self, content, style, strength):
         work, resized = working_tensor(content, self.config["max_size"], self.device, self.dtype)
         features = self._features(work)
         stylized = adain(features, self._features(style))
         size = work.shape[-2:]
-        out = self.decoder(strength * stylized + (1 - strength) * features, size)
+        out = self.decoder(channels_last(strength * stylized + (1 - strength) * features), size)
         if strength < 1.0:  # what the decoder loses on the content alone is put back, so 0 -> content
-            out = out + (1 - strength) * (work - self.decoder(features, size))
+            out = out + (1 - strength) * (work - self.decoder(channels_last(features), size))
         if self.config["color_transfer"]:
             out = match_color_statistics(out, style, strength)
         return to_full_size(out, content, resized)

@@ -5,7 +5,7 @@ from PIL import Image
 from ..image_io import check_size, to_rgb
 from ..models import PatchGANDiscriminator, UNetGenerator
 from .base import BasePipeline, ImagePipelineOutput
-from .resize import fit_within, pil_to_tensor, resize_tensor, tensor_to_pil
+from .resize import channels_last, fit_within, pil_to_tensor, resize_tensor, tensor_to_pil
 
 
 def vintage_inputs(rgb, seed=0):
@@ -39,7 +39,7 @@ def to_full_size(out, image, resized):
 def apply_vintage(generator, image, strength=1.0, seed=0, max_size=1024):
     device, dtype = next(generator.parameters()).device, next(generator.parameters()).dtype
     work, resized = working_tensor(image, max_size, device, dtype)
-    out = generator(vintage_inputs(work, seed))
+    out = generator(channels_last(vintage_inputs(work, seed)))
     return to_full_size(strength * out + (1 - strength) * work, image, resized)
 
 
