@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,7 +59,8 @@ STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 train-style-transfer: install
 	$(STYLE_TRAIN) --style-data data/art --output-dir runs/style_transfer --max-train-minutes 85
 
-# The shipped style model: the critic-on arm of experiment-style-critic resumed until 225 minutes in all.
+# The shipped style model: the critic-on arm of experiment-style-critic resumed until 315 minutes in all (it was
+# run in segments, each resuming the last checkpoint; eval-style-length measures some of its checkpoints).
 train-style-long: install
 	$(STYLE_TRAIN) --style-data data/art --output-dir runs/style_long --max-train-minutes 315 \
 		--resume-from-checkpoint runs/style_critic_on/checkpoints/step_00001865 --adversarial-weight 0.05 \
@@ -120,6 +121,15 @@ experiment-style-critic: install
 	    --max-train-minutes 112 --adversarial-weight $${setting##*:} --eval-steps 100000 --checkpointing-steps 100; \
 	  $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_critic_$$name/pipeline --ours-only \
 	    --num-contents 6 --json runs/style_critic_$$name/eval.json --styles $(PAINTINGS); done
+
+# Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
+STYLE_LENGTH_STEPS := 4481 5500 6500 7144
+eval-style-length: install
+	for step in $(STYLE_LENGTH_STEPS); do \
+	  $(STYLE_TRAIN) --style-data data/art --output-dir runs/style_length/$$step --max-train-steps $$step \
+	    --resume-from-checkpoint runs/style_long/checkpoints/$$(printf step_%08d $$step) --adversarial-weight 0.05 && \
+	  $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_length/$$step/pipeline --ours-only \
+	    --num-contents 6 --json runs/style_length/$$step.json --styles $(PAINTINGS) | grep gan_models; done
 
 eval-restoration: install
 	$(BIN)/python benchmarks/eval_restoration.py --json benchmarks/results/restoration.json

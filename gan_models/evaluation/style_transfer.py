@@ -38,6 +38,7 @@ def evaluate_style_transfer(methods, content_files, style_files, vgg, size=512):
     results = {}
     for name, method in methods.items():
         fn = pipeline_method(method) if hasattr(method, "decoder") else method
+        fn(contents[0], styles[0])  # warm-up: the first call at a new size builds the kernels, for every method
         rows = []
         for content in contents:
             for style in styles:
