@@ -122,6 +122,35 @@ def test_saving_a_loaded_pipeline_copies_its_presets_instead_of_re_encoding(tmp_
     assert (tmp_path / "third" / "styles" / "stripes.jpg").read_bytes() != first.read_bytes()
 
 
+def test_onnxruntime_gives_the_pytorch_picture():
+    pytest.importorskip("onnxruntime")
+    by_torch = StyleTransferPipeline.from_pretrained(BUNDLED, runtime="torch")
+    by_onnx = StyleTransferPipeline.from_pretrained(BUNDLED, runtime="onnxruntime")
+    assert by_torch.onnx is None and by_onnx.onnx is not None
+    content = photo(97, 61)  # odd sizes: the pools round up and the decoder's output is cropped
+    for strength in (1.0, 0.4):
+        a, b = (np.asarray(p(image=content, preset="van-gogh-harvest", strength=strength).images[0], dtype=np.int16)
+                for p in (by_torch, by_onnx))
+        assert a.shape == b.shape == (61, 97, 3) and np.abs(a - b).max() <= 1
+
+
+def test_onnxruntime_is_only_used_where_it_applies(tmp_path):
+    """Never for modules built in memory (a trainer may still be changing them), never off float32."""
+    pytest.importorskip("onnxruntime")
+    pipe = tiny_style_pipeline()
+    assert pipe.onnx is None
+    pipe.save_pretrained(tmp_path)
+    loaded = StyleTransferPipeline.from_pretrained(tmp_path)
+    assert loaded.onnx is not None
+    reference = np.asarray(loaded(image=photo(40, 30), style_image=stripes()).images[0], dtype=np.int16)
+    loaded.to(dtype=torch.float64)
+    assert not loaded._onnx_ready()
+    out = np.asarray(loaded(image=photo(40, 30), style_image=stripes()).images[0], dtype=np.int16)
+    assert np.abs(out - reference).max() <= 1
+    with pytest.raises(InvalidInputError, match="runtime"):
+        StyleTransferPipeline.from_pretrained(tmp_path, runtime="tensorrt")
+
+
 def test_color_transfer_gives_the_reference_palette():
     torch.manual_seed(0)
     image = torch.rand(1, 3, 40, 60) * 0.5 - 0.4

@@ -5,12 +5,14 @@ import os
 
 import torch
 from PIL import Image
+from torch import nn
 
 from ..color import lab_to_rgb, rgb_to_lab
 from ..errors import InvalidInputError
 from ..image_io import check_size, to_rgb
 from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder, UNetGenerator
 from ..models.adain import adain
+from ..runtime import OnnxModule, onnxruntime_available
 from .base import BasePipeline, ImagePipelineOutput, resolve_folder
 from .resize import channels_last, fit_within, pil_to_tensor, tensor_to_pil
 from .vintage import apply_vintage, to_full_size, working_tensor
@@ -29,6 +31,8 @@ class StyleTransferPipeline(BasePipeline):
     and covariance, in proportion to `strength`: the decoder alone under-shoots the palette.
     The content is processed at up to `max_size` on its longer side (larger photos are stylized at that
     size and upsampled, so memory stays bounded); the style image is read at `style_size`.
+    `from_pretrained(..., runtime="auto")` runs encoder and decoder through ONNX Runtime when it is installed and
+    the pipeline is on the CPU in float32 (faster there); `runtime="torch"` keeps PyTorch (`use_onnxruntime`).
     """
 
     components = {"encoder": StyleEncoder, "decoder": StyleDecoder, "discriminator": PatchGANDiscriminator,
@@ -40,6 +44,22 @@ class StyleTransferPipeline(BasePipeline):
         super().__init__(**kwargs)
         self.presets = dict(presets or {})
         self._preset_files = {}  # name -> (image as loaded, its file's bytes)
+        self.onnx = None  # {"encoder": OnnxModule, "decoder": OnnxModule} once use_onnxruntime() ran
+
+    def use_onnxruntime(self, enabled=True):
+        """Run encoder and decoder through ONNX Runtime on the CPU (float32). The sessions are exported from the
+        weights as they are now: call again after changing them."""
+        if not enabled:
+            self.onnx = None
+            return self
+        if not onnxruntime_available():
+            raise ImportError("ONNX Runtime execution needs `pip install onnx onnxruntime`.")
+        self.onnx = {"encoder": OnnxModule(DeepestFeatures(self.encoder), 3),
+                     "decoder": OnnxModule(self.decoder, self.encoder.channels["relu4_1"])}
+        return self
+
+    def _onnx_ready(self):
+        return self.onnx is not None and self.device.type == "cpu" and self.dtype == torch.float32
 
     @property
     def preset_names(self):
@@ -87,17 +107,24 @@ class StyleTransferPipeline(BasePipeline):
         size = fit_within(style.width, style.height, self.config["style_size"])
         return (pil_to_tensor(style.resize(size, Image.BICUBIC)) * 2 - 1).to(self.device, self.dtype)
 
-    def _features(self, rgb, layer="relu4_1"):
-        return self.encoder(channels_last(rgb), (layer,))[layer]
+    def _features(self, rgb):
+        if self._onnx_ready():
+            return self.onnx["encoder"](rgb)
+        return self.encoder(channels_last(rgb), ("relu4_1",))["relu4_1"]
+
+    def _decode(self, features, size):
+        if self._onnx_ready():
+            return self.onnx["decoder"](features)[..., :size[0], :size[1]]  # odd sizes: the pools rounded up
+        return self.decoder(channels_last(features), size)
 
     def stylize(self, content, style, strength):
         work, resized = working_tensor(content, self.config["max_size"], self.device, self.dtype)
         features = self._features(work)
         stylized = adain(features, self._features(style))
         size = work.shape[-2:]
-        out = self.decoder(channels_last(strength * stylized + (1 - strength) * features), size)
+        out = self._decode(strength * stylized + (1 - strength) * features, size)
         if strength < 1.0:  # what the decoder loses on the content alone is put back, so 0 -> content
-            out = out + (1 - strength) * (work - self.decoder(channels_last(features), size))
+            out = out + (1 - strength) * (work - self._decode(features, size))
         if self.config["color_transfer"]:
             out = match_color_statistics(out, style, strength)
         return to_full_size(out, content, resized)
@@ -107,8 +134,13 @@ class StyleTransferPipeline(BasePipeline):
 
     # ---- presets travel with the folder (styles/*.jpg) ------------------------------------------
     @classmethod
-    def from_pretrained(cls, source, **kwargs):
+    def from_pretrained(cls, source, runtime="auto", **kwargs):
+        if runtime not in ("auto", "torch", "onnxruntime"):
+            raise InvalidInputError(f"runtime must be 'auto', 'torch' or 'onnxruntime', got {runtime!r}.")
         pipe = super().from_pretrained(source, **kwargs)
+        on_cpu = pipe.device.type == "cpu" and pipe.dtype == torch.float32
+        if runtime == "onnxruntime" or (runtime == "auto" and on_cpu and onnxruntime_available()):
+            pipe.use_onnxruntime()
         hub_kwargs = {k: v for k, v in kwargs.items() if k not in ("torch_dtype", "device", "variant",
                                                                       "load_discriminator")}
         folder = resolve_folder(str(source), **hub_kwargs)
@@ -132,6 +164,17 @@ class StyleTransferPipeline(BasePipeline):
                         f.write(encoded)
                 else:
                     style.save(path, quality=90)
+
+
+class DeepestFeatures(nn.Module):
+    """The encoder reduced to one tensor out (relu4_1), the form an ONNX graph takes."""
+
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, rgb):
+        return self.encoder(rgb, ("relu4_1",))["relu4_1"]
 
 
 def keep_chroma(stylized, content):
