@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -82,7 +82,7 @@ train-damage-detection: install
 bundle: install
 	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting/pipeline pretrained/inpainting --drop discriminator \
 		--notes docs/inpainting_card.md --metrics benchmarks/results/inpainting.json
-	$(BIN)/python scripts/bundle_pipeline.py runs/style_long/pipeline pretrained/style-transfer --drop discriminator \
+	$(BIN)/python scripts/bundle_pipeline.py runs/style_arm_B/pipeline pretrained/style-transfer --drop discriminator \
 		--component vintage=runs/vintage/pipeline/generator --notes docs/style_transfer_card.md \
 		--metrics benchmarks/results/style_transfer.json \
 		--preset van-gogh-cafe-terrace=data/art/e89d77e95eee.jpg van-gogh-harvest=data/art/2aee8d38e24e.jpg \
@@ -121,6 +121,17 @@ experiment-style-critic: install
 	    --max-train-minutes 112 --adversarial-weight $${setting##*:} --eval-steps 100000 --checkpointing-steps 100; \
 	  $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_critic_$$name/pipeline --ours-only \
 	    --num-contents 6 --json runs/style_critic_$$name/eval.json --styles $(PAINTINGS); done
+
+# Experiment (arm B ships): the 7,144-step train-style-long run resumed (the arms ran two at a time, one thread each):
+# B style weight 2.5 for 80 min; C the same on 192 px crops (batch 4: the same pixels) and D style weight 5, 45 min each.
+STYLE_ARMS := B:128:8:2.5:395 C:192:4:2.5:360 D:128:8:5:360
+experiment-style-weight: install
+	for arm in $(STYLE_ARMS); do set -- $$(echo $$arm | tr : ' '); name=$$1 res=$$2 batch=$$3 weight=$$4 minutes=$$5; \
+	  OMP_NUM_THREADS=1 $(STYLE_TRAIN) --style-data data/art --output-dir runs/style_arm_$$name --resolution $$res \
+	    --train-batch-size $$batch --style-weight $$weight --adversarial-weight 0.05 --max-train-minutes $$minutes \
+	    --resume-from-checkpoint runs/style_long/checkpoints/step_00007144 --eval-steps 100000 --checkpointing-steps 300 \
+	  && $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_arm_$$name/pipeline --ours-only \
+	    --num-contents 6 --json runs/style_arm_$$name/eval.json --styles $(PAINTINGS) | grep gan_models; done
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144

@@ -77,17 +77,19 @@ def main():
     print(f"| inpainting | 12 MP (4000x3000), 300x6 scratch | "
           f"{time_call(lambda: pipe(image=big, mask_image=scratch), args.runs):.0f} | |")
 
-    pipe = StyleTransferPipeline.from_pretrained(os.path.join(ROOT, "pretrained", "style-transfer"),
-                                                 load_discriminator=False)
     style = test_image(300, 240).rotate(45)
-    for w, h in ((384, 384), (512, 512), (2048, 1536)):
-        image = test_image(w, h)
-        ms = time_call(lambda: pipe(image=image, style_image=style), args.runs)
-        flops = gflops(lambda x: pipe.decoder(pipe.encoder(x, ("relu4_1",))["relu4_1"]), torch.zeros(1, 3, h, w)) \
-            if w <= 512 else None
-        note = f"{flops:.1f} (encoder + decoder at {w}x{h}; style encoded at 256 px)" if flops else \
-            "(stylized at 1024 px, upsampled)"
-        print(f"| style transfer, any style image | {w}x{h} | {ms:.0f} | {note} |")
+    for runtime, sizes in (("torch", ((384, 384), (512, 512))), ("auto", ((384, 384), (512, 512), (2048, 1536)))):
+        pipe = StyleTransferPipeline.from_pretrained(os.path.join(ROOT, "pretrained", "style-transfer"),
+                                                     load_discriminator=False, runtime=runtime)
+        engine = "ONNX Runtime" if pipe.onnx else "PyTorch"
+        for w, h in sizes:
+            image = test_image(w, h)
+            ms = time_call(lambda: pipe(image=image, style_image=style), args.runs)
+            flops = gflops(lambda x: pipe.decoder(pipe.encoder(x, ("relu4_1",))["relu4_1"]), torch.zeros(1, 3, h, w)) \
+                if w <= 512 else None
+            note = f"{flops:.1f} (encoder + decoder at {w}x{h}; style encoded at 256 px)" if flops else \
+                "(stylized at 1024 px, upsampled)"
+            print(f"| style transfer, any style image ({engine}) | {w}x{h} | {ms:.0f} | {note} |")
     image = test_image(512, 320)
     print(f"| style transfer, vintage preset | 512x320 | "
           f"{time_call(lambda: pipe(image=image, preset='vintage'), args.runs):.0f} | "
