@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -132,6 +132,19 @@ experiment-style-weight: install
 	    --resume-from-checkpoint runs/style_long/checkpoints/step_00007144 --eval-steps 100000 --checkpointing-steps 300 \
 	  && $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_arm_$$name/pipeline --ours-only \
 	    --num-contents 6 --json runs/style_arm_$$name/eval.json --styles $(PAINTINGS) | grep gan_models; done
+
+# Experiment: does decoder depth help? The shipped 8,181-step checkpoint (arm B above) restarted with --init-from,
+# once as it is (control) and once with identity-initialized conv layers added to the decoder (QUARTER:HALF:FULL),
+# the same steps and settings; the arms ran side by side, one thread each.
+STYLE_DEPTHS := 0:0:0 0:1:0
+experiment-style-depth: install
+	for depth in $(STYLE_DEPTHS); do name=$$(echo $$depth | tr : _); \
+	  OMP_NUM_THREADS=1 $(STYLE_TRAIN) --style-data data/art --output-dir runs/style_depth_$$name --style-weight 2.5 \
+	    --adversarial-weight 0.05 --init-from runs/style_arm_B/checkpoints/step_00008181 \
+	    --decoder-extra-layers $$(echo $$depth | tr : ' ') --max-train-steps 1000 --max-train-minutes 75 \
+	    --eval-steps 100000 --checkpointing-steps 250 \
+	  && $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_depth_$$name/pipeline --ours-only \
+	    --num-contents 6 --json runs/style_depth_$$name/eval.json --styles $(PAINTINGS) | grep gan_models; done
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144

@@ -38,6 +38,8 @@ def parse_args(argv=None):
     p.add_argument("--distillation-weight", type=float, default=None, help="style_transfer: compact encoder vs VGG16")
     p.add_argument("--aging-generator", default=None,
                    help="damage_detection: a vintage pipeline folder used as a learned degradation on 30%% of crops")
+    p.add_argument("--decoder-extra-layers", type=int, nargs=3, default=None, metavar=("QUARTER", "HALF", "FULL"),
+                   help="style_transfer: extra conv layers per decoder stage (with --init-from: added as identities)")
     p.add_argument("--identity-weight", type=float, default=None, help="style_transfer: decode(encode(x)) = x")
     p.add_argument("--vgg-path", default=None, help="VGG16Features folder (make data writes data/vgg16)")
     p.add_argument("--ema-decay", type=float, default=0.999)
@@ -46,6 +48,8 @@ def parse_args(argv=None):
     p.add_argument("--checkpointing-steps", type=int, default=250)
     p.add_argument("--checkpoints-total-limit", type=int, default=2)
     p.add_argument("--resume-from-checkpoint", default=None, help='a checkpoint folder or "latest"')
+    p.add_argument("--init-from", default=None, metavar="CHECKPOINT",
+                   help="start from another run's checkpoint weights (fresh optimizers, step 0)")
     p.add_argument("--sample-steps", type=int, default=250)
     p.add_argument("--eval-steps", type=int, default=500)
     p.add_argument("--num-eval-images", type=int, default=24)

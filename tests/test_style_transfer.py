@@ -6,10 +6,11 @@ import pytest
 import torch
 from PIL import Image
 
-from gan_models import InvalidInputError, StyleEncoder, StyleTransferPipeline, VGG16Features
+from gan_models import InvalidInputError, StyleDecoder, StyleEncoder, StyleTransferPipeline, VGG16Features
 from gan_models.color import rgb_to_lab
 from gan_models.pipelines.resize import pil_to_tensor
 from gan_models.pipelines.style_transfer import match_color_statistics
+from gan_models.training.style_recipe import extra_layers_in
 from helpers import photo, stripes, tiny_style_pipeline
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -28,6 +29,28 @@ def test_encoder_is_cut_from_vgg16_filters_with_largest_norm():
     assert torch.equal(encoder.convs[1].weight, second[kept2][:, kept])
     features = encoder(torch.zeros(1, 3, 37, 50))
     assert features["relu4_1"].shape == (1, 16, 5, 7)
+
+
+def test_deepened_decoder_computes_the_same_picture_and_keeps_learning(tmp_path):
+    torch.manual_seed(0)
+    decoder = StyleDecoder(widths=(4, 8, 8, 16))
+    for conv in decoder.layers:  # trained-looking weights, so the ReLUs are not all closed
+        if isinstance(conv, torch.nn.Conv2d):
+            torch.nn.init.normal_(conv.weight, std=0.3)
+    features = torch.rand(2, 16, 5, 7)
+    deeper = decoder.deepened((1, 2, 1))
+    assert [len(stage) for stage in deeper.stage_convs()] == [1, 3, 4, 3]
+    assert torch.allclose(deeper(features, (37, 50)), decoder(features, (37, 50)), atol=1e-6)
+    assert extra_layers_in(deeper.state_dict()) == (1, 2, 1) and extra_layers_in(decoder.state_dict()) == (0, 0, 0)
+    deeper(features).square().mean().backward()
+    added = deeper.stage_convs()[2][1]
+    assert added.weight.grad.abs().sum() > 0  # the identity layers are trainable, not dead
+    deeper.save_pretrained(tmp_path)
+    loaded = StyleDecoder.from_pretrained(tmp_path)
+    assert tuple(loaded.config.extra_layers) == (1, 2, 1)
+    assert torch.equal(loaded(features), deeper(features))
+    with pytest.raises(ValueError, match="cannot remove"):
+        deeper.deepened((0, 0, 0))
 
 
 @pytest.mark.parametrize("size", [(64, 48), (33, 17), (200, 90)])

@@ -168,6 +168,21 @@ def test_style_transfer_training_needs_vgg_and_styles_then_exports(tiny_data, tm
     assert failed.returncode != 0 and "--style-data" in failed.stderr
 
 
+def test_style_transfer_run_can_start_from_another_runs_checkpoint_with_a_deeper_decoder(tiny_data, tmp_path):
+    from gan_models import StyleTransferPipeline, VGG16Features
+
+    VGG16Features().save_pretrained(tmp_path / "vgg")
+    common = ("--style-data", tiny_data / "val", "--vgg-path", tmp_path / "vgg", "--checkpointing-steps", "2")
+    run_task("style_transfer", tiny_data / "train", tmp_path / "first", *common)
+    checkpoint = checkpoint_dirs(tmp_path / "first")[-1]
+    summary = run_task("style_transfer", tiny_data / "train", tmp_path / "second", *common, "--init-from", checkpoint,
+                       "--decoder-extra-layers", "0", "1", "0")
+    assert summary["training"]["initialized from"] == checkpoint and summary["training"]["steps"] == 2
+    pipe = StyleTransferPipeline.from_pretrained(tmp_path / "second" / "pipeline", runtime="torch")
+    assert tuple(pipe.decoder.config.extra_layers) == (0, 1, 0)
+    assert pipe(image=photo(40, 30), style_image=photo(20, 20, seed=5)).images[0].size == (40, 30)
+
+
 def test_vintage_training_learns_from_synthetic_aged_prints(tiny_data, tmp_path):
     from gan_models import VintagePipeline
 

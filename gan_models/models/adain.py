@@ -88,19 +88,27 @@ class StyleEncoder(ModelMixin, ConfigMixin):
 
 
 class StyleDecoder(ModelMixin, ConfigMixin):
-    """relu4_1-level features -> RGB in [-1, 1]: the encoder mirrored, nearest upsampling + 3x3 convs."""
+    """relu4_1-level features -> RGB in [-1, 1]: the encoder mirrored, nearest upsampling + 3x3 convs.
+
+    `extra_layers` adds (conv 3x3 + ReLU) layers at the quarter-, half- and full-resolution stages.
+    """
 
     @register_to_config
-    def __init__(self, widths: tuple = (16, 32, 64, 128)):
+    def __init__(self, widths: tuple = (16, 32, 64, 128), extra_layers: tuple = (0, 0, 0)):
         super().__init__()
         w1, w2, w3, w4 = widths
         act = nn.ReLU(inplace=True)
         up = nn.Upsample(scale_factor=2, mode="nearest")
+
+        def refine(width, count):
+            return [layer for _ in range(count) for layer in (conv3x3(width, width), act)]
+
+        quarter, half, full = extra_layers
         self.layers = nn.Sequential(
             conv3x3(w4, w3), act, up,
-            conv3x3(w3, w3), act, conv3x3(w3, w2), act, up,
-            conv3x3(w2, w2), act, conv3x3(w2, w1), act, up,
-            conv3x3(w1, w1), act, conv3x3(w1, 3),
+            conv3x3(w3, w3), act, *refine(w3, quarter), conv3x3(w3, w2), act, up,
+            conv3x3(w2, w2), act, *refine(w2, half), conv3x3(w2, w1), act, up,
+            conv3x3(w1, w1), act, *refine(w1, full), conv3x3(w1, 3),
         )
 
     def forward(self, features, size=None):
@@ -108,3 +116,31 @@ class StyleDecoder(ModelMixin, ConfigMixin):
         if size is not None and tuple(out.shape[-2:]) != tuple(size):  # odd sizes: the pools rounded up
             out = out[..., :size[0], :size[1]]
         return out
+
+    def stage_convs(self):
+        """The convolutions grouped by resolution (1/8, 1/4, 1/2, full): split at the upsampling layers."""
+        stages = [[]]
+        for layer in self.layers:
+            if isinstance(layer, nn.Upsample):
+                stages.append([])
+            elif isinstance(layer, nn.Conv2d):
+                stages[-1].append(layer)
+        return stages
+
+    def deepened(self, extra_layers):
+        """A deeper decoder that computes exactly what this one does: each added layer starts as the identity
+        (its input is a ReLU output, so ReLU(x) = x) and training then puts it to use."""
+        extra_layers = tuple(extra_layers)
+        if any(new < old for new, old in zip(extra_layers, self.config.extra_layers)):
+            raise ValueError(f"cannot remove layers: {tuple(self.config.extra_layers)} -> {extra_layers}")
+        deeper = StyleDecoder(tuple(self.config.widths), extra_layers)
+        for old, new in zip(self.stage_convs(), deeper.stage_convs()):
+            kept, last = old[:-1], old[-1]  # a stage: its first conv, any extra layers, then the conv leaving it
+            for source, target in zip(kept + [last], new[:len(kept)] + [new[-1]]):
+                target.load_state_dict(source.state_dict())
+            for added in new[len(kept):-1]:
+                nn.init.zeros_(added.weight)
+                nn.init.zeros_(added.bias)
+                with torch.no_grad():
+                    added.weight[:, :, 1, 1].copy_(torch.eye(added.out_channels))
+        return deeper

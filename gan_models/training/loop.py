@@ -93,6 +93,8 @@ def train(recipe, args):
 
     recipe.setup(args, accelerator.device)
     generator, discriminator = recipe.build_generator(), recipe.build_discriminator()
+    if args.init_from:
+        recipe.load_initial_weights(generator, discriminator, args.init_from)
     adversarial = discriminator is not None and weights.get("adversarial", 0) > 0
     if not adversarial:  # e.g. the damage detector: a plain supervised network
         discriminator = None
@@ -247,6 +249,8 @@ def export(recipe, generator, discriminator, metrics, args, state, hardware, wei
         "hardware": hardware,
         "wall time": f"{state.seconds / 60:.1f} min",
     }
+    if args.init_from:
+        training["initialized from"] = args.init_from
     card = make_model_card(recipe.name, type(pipe).__name__, metrics, training, args.model_card_notes,
                            components=sorted(pipe.modules()))
     out = os.path.join(args.output_dir, "pipeline")

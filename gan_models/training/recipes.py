@@ -2,8 +2,11 @@
 
 The training loop (loop.py) is the same for every task; a recipe answers the task-specific questions.
 """
+import os
+
 import torch
 import torch.nn.functional as F
+from safetensors.torch import load_file
 
 from ..models import PatchGANDiscriminator, UNetGenerator
 from ..pipelines import ColorizationPipeline, DamageDetectionPipeline, InpaintingPipeline
@@ -39,6 +42,16 @@ class Recipe:
     def to_rgb(self, candidate, example):
         """For perceptual losses and sample grids: a candidate in target space -> RGB in [-1, 1]."""
         return candidate
+
+    def load_initial_weights(self, generator, discriminator, checkpoint):
+        """`--init-from`: start a new run (fresh optimizers, step 0) from the networks of another run's checkpoint."""
+        generator.load_state_dict(self.initial_generator_state(checkpoint))
+        critic = os.path.join(checkpoint, "model_1.safetensors")
+        if discriminator is not None and os.path.isfile(critic):
+            discriminator.load_state_dict(load_file(critic))
+
+    def initial_generator_state(self, checkpoint):
+        return load_file(os.path.join(checkpoint, "model.safetensors"))
 
 
 class ColorizationRecipe(Recipe):

@@ -12,10 +12,12 @@ step): the decoder first learns to invert the encoder, then to stylize.
 - adversarial: a PatchGAN that sees (patch, another crop of the same painting) and learns whether the
   first has the second's texture; real pairs are two crops of one painting.
 """
+import os
 import random
 
 import torch
 import torch.nn.functional as F
+from safetensors.torch import load_file
 from torch import nn
 
 from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder
@@ -41,6 +43,19 @@ class StyleTransferNet(nn.Module):
         return output, projected, self.decoder(content_features["relu4_1"], content.shape[-2:])
 
 
+def extra_layers_in(decoder_state):
+    """A decoder's `extra_layers`, read from its weight names: in `StyleDecoder.layers` two convs of one stage
+    are 2 indices apart (conv, ReLU) and a stage boundary adds the upsampling layer (3 apart)."""
+    indices = sorted(int(k.split(".")[1]) for k in decoder_state if k.endswith(".weight"))
+    stages = [1]
+    for before, after in zip(indices, indices[1:]):
+        if after - before == 2:
+            stages[-1] += 1
+        else:
+            stages.append(1)
+    return tuple(count - 2 for count in stages[1:])
+
+
 def relative_mse(a, b):
     return F.mse_loss(a, b) / (b.detach().pow(2).mean() + 1e-8)
 
@@ -50,8 +65,9 @@ class StyleTransferRecipe(Recipe):
     default_loss_weights = {"content": 1.0, "style": 1.0, "distillation": 1.0, "identity": 5.0,
                             "adversarial": 0.05, "feature_matching": 0.0, "perceptual": 0.0}
 
-    def __init__(self, widths=(16, 32, 64, 128), style_size=256, warmup_steps=600):
+    def __init__(self, widths=(16, 32, 64, 128), style_size=256, warmup_steps=600, decoder_extra_layers=(0, 0, 0)):
         self.widths, self.style_size, self.warmup_steps = tuple(widths), style_size, warmup_steps
+        self.decoder_extra_layers = tuple(decoder_extra_layers)
 
     def setup(self, args, device):
         from ..models.vgg import VGG16Features
@@ -63,11 +79,24 @@ class StyleTransferRecipe(Recipe):
         self.teacher.requires_grad_(False)
         self.styles = RandomCropDataset(args.style_data, crop_size=args.resolution, scale_range=(1.0, 3.0))
         self.style_files = args.style_val_data
+        if getattr(args, "decoder_extra_layers", None):
+            self.decoder_extra_layers = tuple(args.decoder_extra_layers)
 
     def build_generator(self):
         encoder = StyleEncoder.from_vgg16(self.teacher, self.widths)
         channels = {name: conv.out_channels for name, conv in zip(LAYER_NAMES, self.teacher.convs)}
-        return StyleTransferNet(encoder, StyleDecoder(self.widths), channels)
+        return StyleTransferNet(encoder, StyleDecoder(self.widths, self.decoder_extra_layers), channels)
+
+    def initial_generator_state(self, checkpoint):
+        """A checkpoint with a shallower decoder is deepened without changing what it computes
+        (`StyleDecoder.deepened`), and the warm-up is skipped: the decoder already inverts the encoder."""
+        state = super().initial_generator_state(checkpoint)
+        decoder_state = {k[len("decoder."):]: state.pop(k) for k in list(state) if k.startswith("decoder.")}
+        old = StyleDecoder(self.widths, extra_layers_in(decoder_state))
+        old.load_state_dict(decoder_state)
+        state.update({"decoder." + k: v for k, v in old.deepened(self.decoder_extra_layers).state_dict().items()})
+        self.warmup_steps = 0
+        return state
 
     def build_discriminator(self):
         return PatchGANDiscriminator(in_channels=6, base_channels=32, num_layers=3)
