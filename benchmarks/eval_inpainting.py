@@ -31,6 +31,8 @@ def main():
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--kinds", nargs="+", default=["medium", "thick"])
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--working-size", type=int, default=None,
+                        help="override the pipeline's working_size (the correction network's resolution)")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
 
@@ -38,13 +40,16 @@ def main():
     methods = {"gan_models": InpaintingPipeline.from_pretrained(args.pipeline, load_discriminator=False),
                "opencv_telea": opencv_method("INPAINT_TELEA"), "opencv_ns": opencv_method("INPAINT_NS"),
                "pyramid_fill_only": pyramid_method}
+    if args.working_size:
+        methods["gan_models"].config["working_size"] = args.working_size
     perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
     files = list_images(args.data)
     results = {}
     for kind in args.kinds:
         for name, row in evaluate_inpainting(methods, files, perceptual, args.size, (kind,)).items():
             results[f"{name} ({kind})"] = row
-    print(f"{len(files)} held-out photos from {args.data} at {args.size}x{args.size}; "
+    print(f"{len(files)} held-out photos from {args.data} at {args.size}x{args.size}; working size "
+          f"{methods['gan_models'].config['working_size']}; "
           f"{torch.get_num_threads()} threads on {platform.machine()} ({os.cpu_count()} cores)\n")
     print(format_metrics_table(results))
     for kind in args.kinds:
