@@ -59,7 +59,7 @@ STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 train-style-transfer: install
 	$(STYLE_TRAIN) --style-data data/art --output-dir runs/style_transfer --max-train-minutes 85
 
-# The shipped style model: the critic-on arm of experiment-style-critic resumed until 315 minutes in all (it was
+# The base of the shipped style model: the critic-on arm of experiment-style-critic resumed until 315 minutes in all (it was
 # run in segments, each resuming the last checkpoint; eval-style-length measures some of its checkpoints).
 train-style-long: install
 	$(STYLE_TRAIN) --style-data data/art --output-dir runs/style_long --max-train-minutes 315 \
@@ -82,7 +82,7 @@ train-damage-detection: install
 bundle: install
 	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting/pipeline pretrained/inpainting --drop discriminator \
 		--notes docs/inpainting_card.md --metrics benchmarks/results/inpainting.json
-	$(BIN)/python scripts/bundle_pipeline.py runs/style_arm_B/pipeline pretrained/style-transfer --drop discriminator \
+	$(BIN)/python scripts/bundle_pipeline.py runs/style_depth_0_0_0/pipeline pretrained/style-transfer --drop discriminator \
 		--component vintage=runs/vintage/pipeline/generator --notes docs/style_transfer_card.md \
 		--metrics benchmarks/results/style_transfer.json \
 		--preset van-gogh-cafe-terrace=data/art/e89d77e95eee.jpg van-gogh-harvest=data/art/2aee8d38e24e.jpg \
@@ -122,7 +122,7 @@ experiment-style-critic: install
 	  $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_critic_$$name/pipeline --ours-only \
 	    --num-contents 6 --json runs/style_critic_$$name/eval.json --styles $(PAINTINGS); done
 
-# Experiment (arm B ships): the 7,144-step train-style-long run resumed (the arms ran two at a time, one thread each):
+# Experiment (arm B continued in experiment-style-depth): the 7,144-step train-style-long run resumed (the arms ran two at a time, one thread each):
 # B style weight 2.5 for 80 min; C the same on 192 px crops (batch 4: the same pixels) and D style weight 5, 45 min each.
 STYLE_ARMS := B:128:8:2.5:395 C:192:4:2.5:360 D:128:8:5:360
 experiment-style-weight: install
@@ -133,8 +133,8 @@ experiment-style-weight: install
 	  && $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_arm_$$name/pipeline --ours-only \
 	    --num-contents 6 --json runs/style_arm_$$name/eval.json --styles $(PAINTINGS) | grep gan_models; done
 
-# Experiment: does decoder depth help? The shipped 8,181-step checkpoint (arm B above) restarted with --init-from,
-# once as it is (control) and once with identity-initialized conv layers added to the decoder (QUARTER:HALF:FULL),
+# Experiment: does decoder depth help? The 8,181-step checkpoint (arm B above) restarted with --init-from,
+# once as it is (control, shipped: `make bundle`) and once with identity-initialized conv layers added to the decoder (QUARTER:HALF:FULL),
 # the same steps and settings; the arms ran side by side, one thread each.
 STYLE_DEPTHS := 0:0:0 0:1:0
 experiment-style-depth: install
