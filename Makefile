@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -145,6 +145,15 @@ experiment-style-depth: install
 	    --eval-steps 100000 --checkpointing-steps 250 \
 	  && $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_depth_$$name/pipeline --ours-only \
 	    --num-contents 6 --json runs/style_depth_$$name/eval.json --styles $(PAINTINGS) | grep gan_models; done
+
+# Not shipped yet: the control arm above resumed for 30 more minutes (447 steps, one thread).
+experiment-style-depth-continue: install
+	OMP_NUM_THREADS=1 $(STYLE_TRAIN) --style-data data/art --output-dir runs/style_depth_cont --style-weight 2.5 \
+	  --adversarial-weight 0.05 --init-from runs/style_arm_B/checkpoints/step_00008181 --decoder-extra-layers 0 0 0 \
+	  --max-train-minutes 105 --eval-steps 100000 --checkpointing-steps 250 \
+	  --resume-from-checkpoint runs/style_depth_0_0_0/checkpoints/step_00000909
+	$(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_depth_cont/pipeline --ours-only \
+	  --num-contents 6 --json runs/style_depth_cont/eval.json --styles $(PAINTINGS) | grep gan_models
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144
