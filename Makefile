@@ -100,6 +100,9 @@ PAINTINGS := data/art/2aee8d38e24e.jpg data/art/387bf14957b3.jpg data/art/81ff29
 	data/art/8e500088d1ca.jpg data/art/d6d62043080e.jpg data/art/e89d77e95eee.jpg data/art/eaa282cba677.jpg \
 	data/art_val/a935b3165915.jpg
 
+# ours only, on a pipeline folder: $(EVAL_STYLE_OURS) --pipeline DIR --json FILE
+EVAL_STYLE_OURS = $(BIN)/python benchmarks/eval_style_transfer.py --ours-only --num-contents 6 --styles $(PAINTINGS)
+
 eval-style-transfer: install
 	$(BIN)/pip install -q -r requirements-bench.txt && $(BIN)/pip install -q --no-deps vintagify==0.1.2
 	$(BIN)/python benchmarks/eval_style_transfer.py --num-contents 6 --json benchmarks/results/style_transfer.json --styles $(PAINTINGS)
@@ -119,8 +122,7 @@ experiment-style-critic: install
 	for setting in on:0.05 off:1e-9; do name=$${setting%%:*}; \
 	  $(STYLE_TRAIN) --style-data data/art --output-dir runs/style_critic_$$name --resume-from-checkpoint $(STYLE_BASE) \
 	    --max-train-minutes 112 --adversarial-weight $${setting##*:} --eval-steps 100000 --checkpointing-steps 100; \
-	  $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_critic_$$name/pipeline --ours-only \
-	    --num-contents 6 --json runs/style_critic_$$name/eval.json --styles $(PAINTINGS); done
+	  $(EVAL_STYLE_OURS) --pipeline runs/style_critic_$$name/pipeline --json runs/style_critic_$$name/eval.json; done
 
 # Experiment (arm B continued in experiment-style-depth): the 7,144-step train-style-long run resumed (the arms ran two at a time, one thread each):
 # B style weight 2.5 for 80 min; C the same on 192 px crops (batch 4: the same pixels) and D style weight 5, 45 min each.
@@ -130,30 +132,25 @@ experiment-style-weight: install
 	  OMP_NUM_THREADS=1 $(STYLE_TRAIN) --style-data data/art --output-dir runs/style_arm_$$name --resolution $$res \
 	    --train-batch-size $$batch --style-weight $$weight --adversarial-weight 0.05 --max-train-minutes $$minutes \
 	    --resume-from-checkpoint runs/style_long/checkpoints/step_00007144 --eval-steps 100000 --checkpointing-steps 300 \
-	  && $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_arm_$$name/pipeline --ours-only \
-	    --num-contents 6 --json runs/style_arm_$$name/eval.json --styles $(PAINTINGS) | grep gan_models; done
+	  && $(EVAL_STYLE_OURS) --pipeline runs/style_arm_$$name/pipeline --json runs/style_arm_$$name/eval.json | grep gan_models; done
 
 # Experiment: does decoder depth help? The 8,181-step checkpoint (arm B above) restarted with --init-from,
 # once as it is (control, shipped: `make bundle`) and once with identity-initialized conv layers added to the decoder (QUARTER:HALF:FULL),
 # the same steps and settings; the arms ran side by side, one thread each.
 STYLE_DEPTHS := 0:0:0 0:1:0
+STYLE_DEPTH_TRAIN := $(STYLE_TRAIN) --style-data data/art --style-weight 2.5 --adversarial-weight 0.05 \
+	--init-from runs/style_arm_B/checkpoints/step_00008181 --eval-steps 100000 --checkpointing-steps 250
 experiment-style-depth: install
 	for depth in $(STYLE_DEPTHS); do name=$$(echo $$depth | tr : _); \
-	  OMP_NUM_THREADS=1 $(STYLE_TRAIN) --style-data data/art --output-dir runs/style_depth_$$name --style-weight 2.5 \
-	    --adversarial-weight 0.05 --init-from runs/style_arm_B/checkpoints/step_00008181 \
+	  OMP_NUM_THREADS=1 $(STYLE_DEPTH_TRAIN) --output-dir runs/style_depth_$$name \
 	    --decoder-extra-layers $$(echo $$depth | tr : ' ') --max-train-steps 1000 --max-train-minutes 75 \
-	    --eval-steps 100000 --checkpointing-steps 250 \
-	  && $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_depth_$$name/pipeline --ours-only \
-	    --num-contents 6 --json runs/style_depth_$$name/eval.json --styles $(PAINTINGS) | grep gan_models; done
+	  && $(EVAL_STYLE_OURS) --pipeline runs/style_depth_$$name/pipeline --json runs/style_depth_$$name/eval.json | grep gan_models; done
 
 # Not shipped yet: the control arm above resumed for 30 more minutes (447 steps, one thread).
 experiment-style-depth-continue: install
-	OMP_NUM_THREADS=1 $(STYLE_TRAIN) --style-data data/art --output-dir runs/style_depth_cont --style-weight 2.5 \
-	  --adversarial-weight 0.05 --init-from runs/style_arm_B/checkpoints/step_00008181 --decoder-extra-layers 0 0 0 \
-	  --max-train-minutes 105 --eval-steps 100000 --checkpointing-steps 250 \
-	  --resume-from-checkpoint runs/style_depth_0_0_0/checkpoints/step_00000909
-	$(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_depth_cont/pipeline --ours-only \
-	  --num-contents 6 --json runs/style_depth_cont/eval.json --styles $(PAINTINGS) | grep gan_models
+	OMP_NUM_THREADS=1 $(STYLE_DEPTH_TRAIN) --output-dir runs/style_depth_cont --decoder-extra-layers 0 0 0 \
+	  --max-train-minutes 105 --resume-from-checkpoint runs/style_depth_0_0_0/checkpoints/step_00000909
+	$(EVAL_STYLE_OURS) --pipeline runs/style_depth_cont/pipeline --json runs/style_depth_cont/eval.json | grep gan_models
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144
@@ -161,8 +158,7 @@ eval-style-length: install
 	for step in $(STYLE_LENGTH_STEPS); do \
 	  $(STYLE_TRAIN) --style-data data/art --output-dir runs/style_length/$$step --max-train-steps $$step \
 	    --resume-from-checkpoint runs/style_long/checkpoints/$$(printf step_%08d $$step) --adversarial-weight 0.05 && \
-	  $(BIN)/python benchmarks/eval_style_transfer.py --pipeline runs/style_length/$$step/pipeline --ours-only \
-	    --num-contents 6 --json runs/style_length/$$step.json --styles $(PAINTINGS) | grep gan_models; done
+	  $(EVAL_STYLE_OURS) --pipeline runs/style_length/$$step/pipeline --json runs/style_length/$$step.json | grep gan_models; done
 
 eval-restoration: install
 	$(BIN)/python benchmarks/eval_restoration.py --json benchmarks/results/restoration.json
