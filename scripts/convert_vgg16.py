@@ -16,7 +16,8 @@ import zipfile
 
 import torch
 
-from gan_models.models.vgg import LAYER_NAMES, VGG16Features
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from gan_models.models.vgg import LAYER_NAMES, VGG16Features  # noqa: E402
 
 KERAS_CONV_NAMES = ["block1_conv1", "block1_conv2", "block2_conv1", "block2_conv2",
                     "block3_conv1", "block3_conv2", "block3_conv3",
