@@ -49,7 +49,8 @@ def parse_args(argv=None):
     p.add_argument("--checkpoints-total-limit", type=int, default=2)
     p.add_argument("--resume-from-checkpoint", default=None, help='a checkpoint folder or "latest"')
     p.add_argument("--init-from", default=None, metavar="CHECKPOINT",
-                   help="start from another run's checkpoint weights (fresh optimizers, step 0)")
+                   help="start from another run's weights (fresh optimizers, step 0): a training checkpoint "
+                   "or a pipeline folder such as pretrained/inpainting")
     p.add_argument("--sample-steps", type=int, default=250)
     p.add_argument("--eval-steps", type=int, default=500)
     p.add_argument("--num-eval-images", type=int, default=24)

@@ -7,6 +7,7 @@ import sys
 import time
 
 import pytest
+import torch
 
 from gan_models import ColorizationPipeline
 from gan_models.training.loop import checkpoint_dirs, resolve_resume
@@ -208,3 +209,54 @@ def test_inpainting_training_exports_a_pipeline_that_fills_holes(tiny_data, tmp_
     mask = Image.new("L", (50, 30), 0)
     mask.paste(255, (10, 5, 30, 20))
     assert pipe(image=photo(50, 30), mask_image=mask).images[0].size == (50, 30)
+
+
+@pytest.mark.parametrize("task,folder,component", [("inpainting", "inpainting", "generator"),
+                                                   ("colorization", "colorization", "generator"),
+                                                   ("damage_detection", "restoration", "detector")])
+def test_a_bundled_fp16_pipeline_seeds_a_new_run(task, folder, component):
+    from safetensors.torch import load_file
+
+    from gan_models.training.recipes import get_recipe
+
+    recipe = get_recipe(task)
+    generator, critic = recipe.build_generator(), recipe.build_discriminator()
+    critic_before = {k: v.clone() for k, v in critic.state_dict().items()} if critic is not None else {}
+    recipe.load_initial_weights(generator, critic, os.path.join(ROOT, "pretrained", folder))
+    bundled = load_file(os.path.join(ROOT, "pretrained", folder, component, "diffusion_pytorch_model.safetensors"))
+    for key, value in generator.state_dict().items():
+        expected = bundled[key].float() if bundled[key].is_floating_point() else bundled[key]
+        assert value.dtype == expected.dtype and torch.equal(value, expected), key
+    for key, value in critic_before.items():  # bundles leave the critic out: it stays freshly initialized
+        assert torch.equal(critic.state_dict()[key], value)
+
+
+def test_style_run_from_a_pipeline_folder_fits_the_distillation_projections(tiny_data, tmp_path):
+    from argparse import Namespace
+
+    from gan_models import VGG16Features
+    from gan_models.training.recipes import component_state, get_recipe
+    from gan_models.training.style_recipe import STYLE_LAYERS, relative_mse
+
+    torch.manual_seed(0)
+    VGG16Features().save_pretrained(tmp_path / "vgg")
+    run_task("style_transfer", tiny_data / "train", tmp_path / "first", "--style-data", tiny_data / "val",
+             "--vgg-path", tmp_path / "vgg")
+    recipe = get_recipe("style_transfer")
+    recipe.setup(Namespace(vgg_path=tmp_path / "vgg", style_data=tiny_data / "val", style_val_data=None,
+                           resolution=32, decoder_extra_layers=None), torch.device("cpu"))
+    fresh, seeded = recipe.build_generator(), recipe.build_generator()
+    recipe.load_initial_weights(seeded, None, tmp_path / "first" / "pipeline")
+    exported = component_state(tmp_path / "first" / "pipeline", "decoder")
+    assert all(torch.equal(value, exported[key]) for key, value in seeded.decoder.state_dict().items())
+    images = torch.stack([recipe.styles[i] for i in range(4)])
+    with torch.no_grad():
+        teacher = recipe.teacher(images, STYLE_LAYERS)
+        for name in STYLE_LAYERS:
+            features = seeded.encoder(images)[name]
+            fitted = relative_mse(seeded.projections[name](features), teacher[name])
+            assert fitted < 1.0  # 1.0: predicting zero; an unfitted projection is far off
+            assert fitted < relative_mse(fresh.projections[name](features), teacher[name])
+    summary = run_task("style_transfer", tiny_data / "train", tmp_path / "second", "--style-data", tiny_data / "val",
+                       "--vgg-path", tmp_path / "vgg", "--init-from", tmp_path / "first" / "pipeline")
+    assert summary["training"]["initialized from"] == str(tmp_path / "first" / "pipeline")

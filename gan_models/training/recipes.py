@@ -6,6 +6,7 @@ import os
 
 import torch
 import torch.nn.functional as F
+from diffusers.utils import SAFETENSORS_WEIGHTS_NAME
 from safetensors.torch import load_file
 
 from ..models import PatchGANDiscriminator, UNetGenerator
@@ -43,15 +44,39 @@ class Recipe:
         """For perceptual losses and sample grids: a candidate in target space -> RGB in [-1, 1]."""
         return candidate
 
-    def load_initial_weights(self, generator, discriminator, checkpoint):
-        """`--init-from`: start a new run (fresh optimizers, step 0) from the networks of another run's checkpoint."""
-        generator.load_state_dict(self.initial_generator_state(checkpoint))
-        critic = os.path.join(checkpoint, "model_1.safetensors")
-        if discriminator is not None and os.path.isfile(critic):
-            discriminator.load_state_dict(load_file(critic))
+    generator_component = "generator"  # the generator's subfolder in an exported pipeline folder
 
-    def initial_generator_state(self, checkpoint):
-        return load_file(os.path.join(checkpoint, "model.safetensors"))
+    def load_initial_weights(self, generator, discriminator, source):
+        """`--init-from`: start a new run (fresh optimizers, step 0) from another run's networks: a training
+        checkpoint, or an exported or bundled pipeline folder (fp16 weights come back as float32; a pipeline
+        bundled without its critic leaves the critic freshly initialized)."""
+        generator.load_state_dict(self.initial_generator_state(source))
+        if discriminator is None:
+            return
+        if is_checkpoint(source):
+            critic = os.path.join(source, "model_1.safetensors")
+            if os.path.isfile(critic):
+                discriminator.load_state_dict(load_file(critic))
+        elif os.path.isdir(os.path.join(source, "discriminator")):
+            discriminator.load_state_dict(component_state(source, "discriminator"))
+
+    def initial_generator_state(self, source):
+        if is_checkpoint(source):
+            return load_file(os.path.join(source, "model.safetensors"))
+        return component_state(source, self.generator_component)
+
+
+def is_checkpoint(folder):
+    return os.path.isfile(os.path.join(folder, "model.safetensors"))
+
+
+def component_state(folder, name):
+    """One network's weights from a pipeline folder (`folder/name/`), as float32."""
+    path = os.path.join(folder, name, SAFETENSORS_WEIGHTS_NAME)
+    if not os.path.isfile(path):
+        raise ValueError(f"--init-from {folder}: neither a training checkpoint (model.safetensors) nor a pipeline "
+                         f"folder with {name}/{SAFETENSORS_WEIGHTS_NAME}")
+    return {key: value.float() if value.is_floating_point() else value for key, value in load_file(path).items()}
 
 
 class ColorizationRecipe(Recipe):
@@ -161,6 +186,7 @@ class DamageDetectionRecipe(Recipe):
     (segmentation does not need one). The degradation is `synthetic_old_photo`, whose masks are known."""
 
     name = "damage_detection"
+    generator_component = "detector"
     default_loss_weights = {"reconstruction": 1.0, "adversarial": 0.0}
     positive_weight = 3.0
     learned_aging_share = 0.3

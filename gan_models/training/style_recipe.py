@@ -23,7 +23,7 @@ from torch import nn
 from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder
 from ..models.adain import STYLE_LAYERS, adain
 from ..models.vgg import LAYER_NAMES
-from .recipes import Recipe
+from .recipes import Recipe, component_state, is_checkpoint
 
 
 class StyleTransferNet(nn.Module):
@@ -87,16 +87,50 @@ class StyleTransferRecipe(Recipe):
         channels = {name: conv.out_channels for name, conv in zip(LAYER_NAMES, self.teacher.convs)}
         return StyleTransferNet(encoder, StyleDecoder(self.widths, self.decoder_extra_layers), channels)
 
-    def initial_generator_state(self, checkpoint):
+    def initial_generator_state(self, source):
         """A checkpoint with a shallower decoder is deepened without changing what it computes
-        (`StyleDecoder.deepened`), and the warm-up is skipped: the decoder already inverts the encoder."""
-        state = super().initial_generator_state(checkpoint)
+        (`StyleDecoder.deepened`), and the warm-up is skipped: the decoder already inverts the encoder.
+        A pipeline folder has no distillation projections (they are not exported): they are fitted by least
+        squares, encoder features -> VGG16 features, so the distillation loss starts where the run left it."""
+        if is_checkpoint(source):
+            state = super().initial_generator_state(source)
+        else:
+            state = {f"{name}.{key}": value for name in ("encoder", "decoder")
+                     for key, value in component_state(source, name).items()}
+            state.update(self.fitted_projections(state))
         decoder_state = {k[len("decoder."):]: state.pop(k) for k in list(state) if k.startswith("decoder.")}
         old = StyleDecoder(self.widths, extra_layers_in(decoder_state))
         old.load_state_dict(decoder_state)
         state.update({"decoder." + k: v for k, v in old.deepened(self.decoder_extra_layers).state_dict().items()})
         self.warmup_steps = 0
         return state
+
+    @torch.no_grad()
+    def fitted_projections(self, state, batches=4, batch_size=16):
+        """1x1 projections (student encoder -> teacher features) fitted by least squares on crops of the style
+        images (already in memory; the map between the two encoders barely depends on the pictures)."""
+        encoder = StyleEncoder(self.widths)
+        encoder.load_state_dict({k[len("encoder."):]: v for k, v in state.items() if k.startswith("encoder.")})
+        device = next(self.teacher.parameters()).device
+        encoder.to(device)
+        normal_equations = {}  # name -> (X^T X, X^T Y), X with a column of ones for the bias
+        for _ in range(batches):
+            images = torch.stack([self.styles[i] for i in range(batch_size)]).to(device)
+            student, teacher = encoder(images), self.teacher(images, STYLE_LAYERS)
+            for name in STYLE_LAYERS:
+                x = student[name].permute(0, 2, 3, 1).flatten(0, 2).double()
+                x = torch.cat([x, torch.ones_like(x[:, :1])], dim=1)
+                y = teacher[name].permute(0, 2, 3, 1).flatten(0, 2).double()
+                gram, cross = normal_equations.get(name, (0, 0))
+                normal_equations[name] = (gram + x.T @ x, cross + x.T @ y)
+        projections = {}
+        for name, (gram, cross) in normal_equations.items():
+            # a light ridge: some student channels are dead (always zero), which makes the system singular
+            ridge = 1e-6 * gram.diagonal().mean() * torch.eye(len(gram), dtype=gram.dtype, device=gram.device)
+            solution = torch.linalg.solve(gram + ridge, cross).float().cpu()  # (student + 1) x teacher channels
+            projections[f"projections.{name}.weight"] = solution[:-1].T[..., None, None].contiguous()
+            projections[f"projections.{name}.bias"] = solution[-1].contiguous()
+        return projections
 
     def build_discriminator(self):
         return PatchGANDiscriminator(in_channels=6, base_channels=32, num_layers=3)
