@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue train-style-continue eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -152,13 +152,16 @@ experiment-style-depth-continue: install
 	  --max-train-minutes 105 --resume-from-checkpoint runs/style_depth_0_0_0/checkpoints/step_00000909
 	$(EVAL_STYLE_OURS) --pipeline runs/style_depth_cont/pipeline --json runs/style_depth_cont/eval.json | grep gan_models
 
-# The bundled style decoder (9,090 steps) trained further from pretrained/style-transfer itself (no earlier run
-# needed: fp16 weights, fresh critic and refitted distillation projections; 2 threads), then measured (ours only).
-train-style-continue: install
-	OMP_NUM_THREADS=2 $(STYLE_TRAIN) --style-data data/art --style-weight 2.5 --adversarial-weight 0.05 \
-	  --init-from pretrained/style-transfer --eval-steps 100000 --checkpointing-steps 100 --checkpoints-total-limit 30 \
-	  --output-dir runs/style_continue --max-train-minutes 95
-	$(EVAL_STYLE_OURS) --pipeline runs/style_continue/pipeline --json runs/style_continue/eval.json | grep gan_models
+# Experiment: the benchmark's style distance as the style loss? The bundled decoder (9,090 steps) trained further from
+# pretrained/style-transfer itself (fp16 weights, fresh critic, refitted distillation projections), 80 min side by
+# side on one thread each: the relative style loss (control) and the absolute one, then measured (ours only).
+STYLE_LOSS_TRAIN := $(STYLE_TRAIN) --style-data data/art --style-weight 2.5 --adversarial-weight 0.05 \
+	--init-from pretrained/style-transfer --eval-steps 100000 --checkpointing-steps 100 --checkpoints-total-limit 30
+experiment-style-loss: install
+	for loss in relative absolute; do OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss $$loss \
+	  --output-dir runs/style_loss_$$loss --max-train-minutes 80 > runs/style_loss_$$loss.log 2>&1 & done; wait
+	for loss in relative absolute; do \
+	  $(EVAL_STYLE_OURS) --pipeline runs/style_loss_$$loss/pipeline --json runs/style_loss_$$loss/eval.json | grep gan_models; done
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144

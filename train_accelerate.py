@@ -35,6 +35,9 @@ def parse_args(argv=None):
     p.add_argument("--r1-weight", type=float, default=None)
     p.add_argument("--content-weight", type=float, default=None, help="style_transfer")
     p.add_argument("--style-weight", type=float, default=None, help="style_transfer")
+    p.add_argument("--style-loss", default="relative", choices=["relative", "absolute"],
+                   help="style_transfer: feature mean/std errors relative to each layer's scale, or absolute "
+                   "(the benchmark's style distance, which weighs the mid layers more)")
     p.add_argument("--distillation-weight", type=float, default=None, help="style_transfer: compact encoder vs VGG16")
     p.add_argument("--aging-generator", default=None,
                    help="damage_detection: a vintage pipeline folder used as a learned degradation on 30%% of crops")

@@ -10,7 +10,7 @@ from gan_models import InvalidInputError, StyleDecoder, StyleEncoder, StyleTrans
 from gan_models.color import rgb_to_lab
 from gan_models.pipelines.resize import pil_to_tensor
 from gan_models.pipelines.style_transfer import match_color_statistics
-from gan_models.training.style_recipe import extra_layers_in
+from gan_models.training.style_recipe import ABSOLUTE_STYLE_SCALE, absolute_style_error, extra_layers_in
 from helpers import photo, stripes, tiny_style_pipeline
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -29,6 +29,21 @@ def test_encoder_is_cut_from_vgg16_filters_with_largest_norm():
     assert torch.equal(encoder.convs[1].weight, second[kept2][:, kept])
     features = encoder(torch.zeros(1, 3, 37, 50))
     assert features["relu4_1"].shape == (1, 16, 5, 7)
+
+
+def test_absolute_style_loss_is_the_benchmark_style_distance():
+    from gan_models.evaluation.metrics import to_tensor
+    from gan_models.evaluation.style_transfer import style_distance
+    from gan_models.models.adain import STYLE_LAYERS
+
+    torch.manual_seed(0)
+    vgg = VGG16Features(last_layer="relu4_1")
+    output, style = photo(48, 40, seed=1), photo(36, 52, seed=2)
+    with torch.no_grad():
+        fo, fs = vgg(to_tensor(np.asarray(output)), STYLE_LAYERS), vgg(to_tensor(np.asarray(style)), STYLE_LAYERS)
+        loss = sum(absolute_style_error(fo[n].flatten(2), fs[n].flatten(2)) for n in STYLE_LAYERS) / len(STYLE_LAYERS)
+    expected = style_distance(vgg, output, style)
+    assert expected > 0 and float(loss) * ABSOLUTE_STYLE_SCALE == pytest.approx(expected, rel=1e-4)
 
 
 def test_deepened_decoder_computes_the_same_picture_and_keeps_learning(tmp_path):

@@ -258,5 +258,7 @@ def test_style_run_from_a_pipeline_folder_fits_the_distillation_projections(tiny
             assert fitted < 1.0  # 1.0: predicting zero; an unfitted projection is far off
             assert fitted < relative_mse(fresh.projections[name](features), teacher[name])
     summary = run_task("style_transfer", tiny_data / "train", tmp_path / "second", "--style-data", tiny_data / "val",
-                       "--vgg-path", tmp_path / "vgg", "--init-from", tmp_path / "first" / "pipeline")
+                       "--vgg-path", tmp_path / "vgg", "--init-from", tmp_path / "first" / "pipeline",
+                       "--style-loss", "absolute")
     assert summary["training"]["initialized from"] == str(tmp_path / "first" / "pipeline")
+    assert summary["training"]["style loss"] == "absolute"

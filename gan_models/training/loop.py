@@ -249,6 +249,7 @@ def export(recipe, generator, discriminator, metrics, args, state, hardware, wei
         "hardware": hardware,
         "wall time": f"{state.seconds / 60:.1f} min",
     }
+    training.update(recipe.summary())
     if args.init_from:
         training["initialized from"] = args.init_from
     card = make_model_card(recipe.name, type(pipe).__name__, metrics, training, args.model_card_notes,

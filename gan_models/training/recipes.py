@@ -46,6 +46,10 @@ class Recipe:
 
     generator_component = "generator"  # the generator's subfolder in an exported pipeline folder
 
+    def summary(self):
+        """Recipe settings worth a line in the model card's training table."""
+        return {}
+
     def load_initial_weights(self, generator, discriminator, source):
         """`--init-from`: start a new run (fresh optimizers, step 0) from another run's networks: a training
         checkpoint, or an exported or bundled pipeline folder (fp16 weights come back as float32; a pipeline
