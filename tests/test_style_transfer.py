@@ -33,7 +33,7 @@ def test_encoder_is_cut_from_vgg16_filters_with_largest_norm():
 
 def test_absolute_style_loss_is_the_benchmark_style_distance():
     from gan_models.evaluation.metrics import to_tensor
-    from gan_models.evaluation.style_transfer import style_distance
+    from gan_models.evaluation.style_transfer import style_distance, style_distance_per_layer
     from gan_models.models.adain import STYLE_LAYERS
 
     torch.manual_seed(0)
@@ -44,6 +44,9 @@ def test_absolute_style_loss_is_the_benchmark_style_distance():
         loss = sum(absolute_style_error(fo[n].flatten(2), fs[n].flatten(2)) for n in STYLE_LAYERS) / len(STYLE_LAYERS)
     expected = style_distance(vgg, output, style)
     assert expected > 0 and float(loss) * ABSOLUTE_STYLE_SCALE == pytest.approx(expected, rel=1e-4)
+    layers = style_distance_per_layer(vgg, output, style)
+    assert list(layers) == list(STYLE_LAYERS) and np.mean(list(layers.values())) == pytest.approx(expected)
+    assert style_distance_per_layer(vgg, output, output) == pytest.approx(dict.fromkeys(STYLE_LAYERS, 0.0), abs=1e-3)
 
 
 def test_deepened_decoder_computes_the_same_picture_and_keeps_learning(tmp_path):

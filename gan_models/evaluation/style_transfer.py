@@ -16,22 +16,28 @@ from .metrics import PerceptualMetric, to_tensor
 
 
 @torch.no_grad()
-def style_distance(vgg, output, style):
+def style_distance_per_layer(vgg, output, style):
+    """{layer: RMS difference of channel means + that of channel standard deviations}, output vs style."""
     fo, fs = vgg(to_tensor(np.asarray(output)), STYLE_LAYERS), vgg(to_tensor(np.asarray(style)), STYLE_LAYERS)
-    total = 0.0
+    distances = {}
     for name in STYLE_LAYERS:
         o, s = fo[name].flatten(2)[0], fs[name].flatten(2)[0]
-        total += float((o.mean(1) - s.mean(1)).pow(2).mean().sqrt() + (o.std(1) - s.std(1)).pow(2).mean().sqrt())
-    return total / len(STYLE_LAYERS)
+        distances[name] = float((o.mean(1) - s.mean(1)).pow(2).mean().sqrt() + (o.std(1) - s.std(1)).pow(2).mean().sqrt())
+    return distances
+
+
+def style_distance(vgg, output, style):
+    return float(np.mean(list(style_distance_per_layer(vgg, output, style).values())))
 
 
 def pipeline_method(pipe):
     return lambda content, style: pipe(image=content, style_image=style).images[0]
 
 
-def evaluate_style_transfer(methods, content_files, style_files, vgg, size=512):
+def evaluate_style_transfer(methods, content_files, style_files, vgg, size=512, per_layer=False):
     """methods: {name: StyleTransferPipeline or (content PIL, style PIL) -> PIL}; contents are
-    center-cropped to size x size, styles read whole. Returns {name: {metric: mean; ms: median}}."""
+    center-cropped to size x size, styles read whole. Returns {name: {metric: mean; ms: median}}; with
+    `per_layer` also the style distance of each VGG16 layer (their mean is the style distance)."""
     contents = [ImageOps.fit(to_rgb(p), (size, size), Image.LANCZOS) for p in content_files]
     styles = [to_rgb(p) for p in style_files]
     perceptual = PerceptualMetric(vgg)
@@ -46,8 +52,10 @@ def evaluate_style_transfer(methods, content_files, style_files, vgg, size=512):
                 out = fn(content, style)
                 ms = (time.perf_counter() - start) * 1000
                 style_small = style.resize((256, round(256 * style.height / style.width)), Image.LANCZOS)
-                rows.append({"style_distance": style_distance(vgg, out, style_small),
+                layers = style_distance_per_layer(vgg, out, style_small)
+                rows.append({"style_distance": float(np.mean(list(layers.values()))), **layers,
                              "content_distance": perceptual(np.asarray(out), np.asarray(content)), "ms": ms})
-        results[name] = {key: float(np.mean([r[key] for r in rows])) for key in ("style_distance", "content_distance")}
+        keys = ["style_distance", "content_distance"] + (list(STYLE_LAYERS) if per_layer else [])
+        results[name] = {key: float(np.mean([r[key] for r in rows])) for key in keys}
         results[name]["ms"] = float(np.median([r["ms"] for r in rows]))  # a median, as in benchmarks/speed.py
     return results
