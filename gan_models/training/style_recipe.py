@@ -111,7 +111,7 @@ class StyleTransferRecipe(Recipe):
         """A checkpoint with a shallower decoder is deepened without changing what it computes
         (`StyleDecoder.deepened`), and the warm-up is skipped: the decoder already inverts the encoder.
         A pipeline folder has no distillation projections (they are not exported): they are fitted by least
-        squares, encoder features -> VGG16 features, so the distillation loss starts where the run left it."""
+        squares, encoder features -> VGG16 features, so the distillation loss starts from a fitted map, not a random one."""
         if is_checkpoint(source):
             state = super().initial_generator_state(source)
         else:
