@@ -11,7 +11,7 @@ import torch
 from PIL import Image, ImageOps
 
 from ..image_io import to_rgb
-from ..models.adain import STYLE_LAYERS
+from ..models.adain import STYLE_LAYERS, statistics_distance
 from .metrics import PerceptualMetric, to_tensor
 
 
@@ -19,11 +19,7 @@ from .metrics import PerceptualMetric, to_tensor
 def style_distance_per_layer(vgg, output, style):
     """{layer: RMS difference of channel means + that of channel standard deviations}, output vs style."""
     fo, fs = vgg(to_tensor(np.asarray(output)), STYLE_LAYERS), vgg(to_tensor(np.asarray(style)), STYLE_LAYERS)
-    distances = {}
-    for name in STYLE_LAYERS:
-        o, s = fo[name].flatten(2)[0], fs[name].flatten(2)[0]
-        distances[name] = float((o.mean(1) - s.mean(1)).pow(2).mean().sqrt() + (o.std(1) - s.std(1)).pow(2).mean().sqrt())
-    return distances
+    return {name: float(statistics_distance(fo[name].flatten(2), fs[name].flatten(2))) for name in STYLE_LAYERS}
 
 
 def style_distance(vgg, output, style):

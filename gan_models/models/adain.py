@@ -26,6 +26,15 @@ def adain(content, style, eps=1e-5):
     return (content - c_mean) / c_std * s_std + s_mean
 
 
+def statistics_distance(output, style):
+    """Per image, the RMS over channels of the feature-mean difference plus that of the feature-std difference
+    (BxCxN features), averaged over the batch: the style distance of one layer."""
+    def rms(difference):
+        return difference.pow(2).mean(-1).add(1e-8).sqrt().mean()
+
+    return rms(output.mean(-1) - style.mean(-1)) + rms(output.std(-1) - style.std(-1))
+
+
 def conv3x3(in_channels, out_channels):
     return nn.Conv2d(in_channels, out_channels, 3, padding=1)
 

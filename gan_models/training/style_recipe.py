@@ -22,7 +22,7 @@ from safetensors.torch import load_file
 from torch import nn
 
 from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder
-from ..models.adain import STYLE_LAYERS, adain
+from ..models.adain import STYLE_LAYERS, adain, statistics_distance
 from ..models.vgg import LAYER_NAMES
 from .recipes import Recipe, component_state, is_checkpoint
 
@@ -73,10 +73,7 @@ def absolute_style_error(output, style):
     """The benchmark's style distance (RMS over channels of the mean and std differences, per image), scaled.
     Against the relative form, on the shipped model's errors relu2_1 and relu3_1 weigh about twice as much and
     relu1_1 and relu4_1 less (the layers' shares of the loss: 3/12/40/45% instead of 12/6/22/59%)."""
-    def rms(difference):
-        return difference.pow(2).mean(-1).add(1e-8).sqrt().mean()
-
-    return (rms(output.mean(-1) - style.mean(-1)) + rms(output.std(-1) - style.std(-1))) / ABSOLUTE_STYLE_SCALE
+    return statistics_distance(output, style) / ABSOLUTE_STYLE_SCALE
 
 
 class StyleTransferRecipe(Recipe):
