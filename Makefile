@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -164,6 +164,16 @@ experiment-style-loss: install
 	  $(EVAL_STYLE_OURS) --pipeline runs/style_loss_$$loss/pipeline --json runs/style_loss_$$loss/eval.json | grep gan_models; done
 	$(BIN)/python benchmarks/eval_style_transfer.py --num-contents 6 --sizes 384 --per-layer --styles $(PAINTINGS) \
 	  --extra-pipeline "relative loss=runs/style_loss_relative/pipeline" "absolute loss=runs/style_loss_absolute/pipeline"
+
+# Experiment: multi-level AdaIN. The relative-loss control of experiment-style-loss again (same start, settings and
+# step count, one thread) with the encoder's relu3_1 and relu2_1 features, AdaIN'd to the style, fed to the decoder
+# through zero-initialized 1x1 convolutions; then measured per layer beside the control and Magenta.
+experiment-style-skips: install
+	OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-skip-layers relu3_1 relu2_1 \
+	  --output-dir runs/style_skips --max-train-steps 1281 --max-train-minutes 90 > runs/style_skips.log 2>&1
+	$(EVAL_STYLE_OURS) --pipeline runs/style_skips/pipeline --json runs/style_skips/eval.json | grep gan_models
+	$(BIN)/python benchmarks/eval_style_transfer.py --num-contents 6 --sizes 384 --per-layer --styles $(PAINTINGS) \
+	  --extra-pipeline "relative loss=runs/style_loss_relative/pipeline" "skips=runs/style_skips/pipeline"
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144

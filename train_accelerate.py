@@ -43,6 +43,9 @@ def parse_args(argv=None):
                    help="damage_detection: a vintage pipeline folder used as a learned degradation on 30%% of crops")
     p.add_argument("--decoder-extra-layers", type=int, nargs=3, default=None, metavar=("QUARTER", "HALF", "FULL"),
                    help="style_transfer: extra conv layers per decoder stage (with --init-from: added as identities)")
+    p.add_argument("--decoder-skip-layers", nargs="+", default=None, choices=["relu3_1", "relu2_1", "relu1_1"],
+                   help="style_transfer: shallower AdaIN'd encoder features fed to the decoder (multi-level AdaIN; "
+                   "with --init-from: added at zero)")
     p.add_argument("--identity-weight", type=float, default=None, help="style_transfer: decode(encode(x)) = x")
     p.add_argument("--vgg-path", default=None, help="VGG16Features folder (make data writes data/vgg16)")
     p.add_argument("--ema-decay", type=float, default=0.999)

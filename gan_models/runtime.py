@@ -20,22 +20,29 @@ def onnxruntime_available():
 
 
 class OnnxModule:
-    """`module(x)` for one NCHW float32 tensor in and one out, any height and width, run by ONNX Runtime.
+    """`module(*tensors)` for NCHW float32 tensors in and out, any height and width, run by ONNX Runtime.
 
-    `module` is copied before export (the export needs parameters without gradients, and the caller's
-    module must stay as it is). `threads` defaults to PyTorch's thread count, so both runtimes get the same cores.
+    `example_inputs` (tensors of the right channels and relative sizes) trace the graph; one output comes
+    back as a tensor, several as a tuple. `module` is copied before export (the export needs parameters
+    without gradients, and the caller's module must stay as it is). `threads` defaults to PyTorch's thread
+    count, so both runtimes get the same cores.
     """
 
-    def __init__(self, module, channels, threads=None):
+    def __init__(self, module, example_inputs, threads=None):
         import onnxruntime
 
         frozen = copy.deepcopy(module).float().eval().requires_grad_(False)
+        with torch.no_grad():
+            outputs = frozen(*example_inputs)
+        self.single = torch.is_tensor(outputs)
+        input_names = [f"input{i}" for i in range(len(example_inputs))]
+        output_names = [f"output{i}" for i in range(1 if self.single else len(outputs))]
         buffer = io.BytesIO()
         with warnings.catch_warnings():  # the TorchScript exporter is deprecated but needs no onnxscript
             warnings.simplefilter("ignore")
-            torch.onnx.export(frozen, (torch.zeros(1, channels, 64, 64),), buffer, dynamo=False,
-                              input_names=["input"], output_names=["output"], opset_version=17,
-                              dynamic_axes={"input": {2: "height", 3: "width"}, "output": {2: "height", 3: "width"}})
+            torch.onnx.export(frozen, tuple(example_inputs), buffer, dynamo=False, input_names=input_names,
+                              output_names=output_names, opset_version=17,
+                              dynamic_axes={name: {2: f"{name}_h", 3: f"{name}_w"} for name in input_names + output_names})
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or torch.get_num_threads()
         options.inter_op_num_threads = 1
@@ -44,6 +51,7 @@ class OnnxModule:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = onnxruntime.InferenceSession(buffer.getvalue(), options, providers=["CPUExecutionProvider"])
 
-    def __call__(self, tensor):
-        array = np.ascontiguousarray(tensor.detach().float().cpu().numpy())
-        return torch.from_numpy(self.session.run(None, {"input": array})[0])
+    def __call__(self, *tensors):
+        feed = {f"input{i}": np.ascontiguousarray(t.detach().float().cpu().numpy()) for i, t in enumerate(tensors)}
+        outputs = [torch.from_numpy(array) for array in self.session.run(None, feed)]
+        return outputs[0] if self.single else tuple(outputs)

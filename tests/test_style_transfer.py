@@ -49,12 +49,17 @@ def test_absolute_style_loss_is_the_benchmark_style_distance():
     assert style_distance_per_layer(vgg, output, output) == pytest.approx(dict.fromkeys(STYLE_LAYERS, 0.0), abs=1e-3)
 
 
-def test_deepened_decoder_computes_the_same_picture_and_keeps_learning(tmp_path):
-    torch.manual_seed(0)
+def trained_looking_decoder():
     decoder = StyleDecoder(widths=(4, 8, 8, 16))
-    for conv in decoder.layers:  # trained-looking weights, so the ReLUs are not all closed
+    for conv in decoder.layers:  # weights of a trained scale, so the ReLUs are not all closed
         if isinstance(conv, torch.nn.Conv2d):
             torch.nn.init.normal_(conv.weight, std=0.3)
+    return decoder
+
+
+def test_deepened_decoder_computes_the_same_picture_and_keeps_learning(tmp_path):
+    torch.manual_seed(0)
+    decoder = trained_looking_decoder()
     features = torch.rand(2, 16, 5, 7)
     deeper = decoder.deepened((1, 2, 1))
     assert [len(stage) for stage in deeper.stage_convs()] == [1, 3, 4, 3]
@@ -69,6 +74,57 @@ def test_deepened_decoder_computes_the_same_picture_and_keeps_learning(tmp_path)
     assert torch.equal(loaded(features), deeper(features))
     with pytest.raises(ValueError, match="cannot remove"):
         deeper.deepened((0, 0, 0))
+
+
+def test_skips_added_to_a_decoder_start_silent_then_learn(tmp_path):
+    torch.manual_seed(0)
+    decoder = trained_looking_decoder()
+    features, skips = torch.rand(2, 16, 5, 7), (torch.rand(2, 8, 10, 14), torch.rand(2, 8, 20, 28))
+    with_skips = decoder.deepened((0, 0, 0), ("relu3_1", "relu2_1"))
+    assert with_skips.input_layers == ("relu4_1", "relu3_1", "relu2_1")
+    assert torch.equal(with_skips(features, (40, 56), skips), decoder(features, (40, 56)))
+    with_skips(features, skips=skips).square().mean().backward()
+    assert with_skips.skips["relu2_1"].weight.grad.abs().sum() > 0
+    with torch.no_grad():
+        with_skips.skips["relu3_1"].weight.normal_()
+    changed = with_skips(features, (40, 56), skips)
+    assert not torch.allclose(changed, decoder(features, (40, 56)))
+    # odd sizes: the encoder's pools round up, so the decoder's stream is cropped to each skip
+    odd = with_skips(features, (37, 50), (torch.rand(2, 8, 10, 13), torch.rand(2, 8, 19, 25)))
+    assert odd.shape == (2, 3, 37, 50)
+    with_skips.save_pretrained(tmp_path)
+    loaded = StyleDecoder.from_pretrained(tmp_path)
+    assert tuple(loaded.config.skip_layers) == ("relu3_1", "relu2_1")
+    assert torch.equal(loaded(features, (40, 56), skips), changed)
+    with pytest.raises(ValueError, match="cannot remove skips"):
+        with_skips.deepened((0, 0, 0), ("relu3_1",))
+    with pytest.raises(ValueError, match="skip_layers"):
+        StyleDecoder(widths=(4, 8, 8, 16), skip_layers=("relu4_1",))
+
+
+def test_pipeline_with_decoder_skips_runs_in_both_runtimes(tmp_path):
+    """Multi-level AdaIN: every level the decoder reads gets the style's statistics; ONNX has several inputs."""
+    pytest.importorskip("onnxruntime")
+    torch.manual_seed(0)
+    pipe = tiny_style_pipeline(with_vintage=False)
+    pipe.decoder = pipe.decoder.deepened((0, 0, 0), ("relu3_1", "relu2_1"))
+    for conv in pipe.decoder.skips.values():
+        torch.nn.init.normal_(conv.weight, std=0.5)
+    pipe.save_pretrained(tmp_path)
+    by_torch = StyleTransferPipeline.from_pretrained(tmp_path, runtime="torch")
+    by_onnx = StyleTransferPipeline.from_pretrained(tmp_path, runtime="onnxruntime")
+    content = photo(45, 31)
+    for strength in (1.0, 0.5):
+        a, b = (np.asarray(p(image=content, preset="stripes", strength=strength).images[0], dtype=np.int16)
+                for p in (by_torch, by_onnx))
+        assert a.shape == b.shape == (31, 45, 3) and np.abs(a - b).max() <= 1
+    assert np.array_equal(np.asarray(by_onnx(image=content, preset="stripes", strength=0).images[0]),
+                          np.asarray(content))
+    silent = StyleTransferPipeline.from_pretrained(tmp_path, runtime="torch")
+    for conv in silent.decoder.skips.values():
+        torch.nn.init.zeros_(conv.weight)
+    skipped = np.asarray(by_torch(image=content, preset="stripes").images[0], dtype=np.int16)
+    assert np.abs(skipped - np.asarray(silent(image=content, preset="stripes").images[0], dtype=np.int16)).max() > 2
 
 
 @pytest.mark.parametrize("size", [(64, 48), (33, 17), (200, 90)])

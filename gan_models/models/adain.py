@@ -17,6 +17,7 @@ from .vgg import BGR_MEAN
 ENCODER_LAYOUT = [("relu1_1", 0), ("relu1_2", 1), "pool", ("relu2_1", 2), ("relu2_2", 3), "pool",
                   ("relu3_1", 4), ("relu3_2", 5), "pool", ("relu4_1", 7)]
 STYLE_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")
+SKIP_STAGES = {"relu3_1": 1, "relu2_1": 2, "relu1_1": 3}  # decoder stage (count of upsamplings) at that resolution
 
 
 def adain(content, style, eps=1e-5):
@@ -100,10 +101,14 @@ class StyleDecoder(ModelMixin, ConfigMixin):
     """relu4_1-level features -> RGB in [-1, 1]: the encoder mirrored, nearest upsampling + 3x3 convs.
 
     `extra_layers` adds (conv 3x3 + ReLU) layers at the quarter-, half- and full-resolution stages.
+    `skip_layers` (any of relu3_1, relu2_1, relu1_1) are shallower encoder features that enter the decoder
+    where it reaches their resolution, each through a 1x1 convolution added to the upsampled stream
+    (multi-level AdaIN: the pipeline gives them the style's statistics too). The 1x1 convolutions start at
+    zero, so adding skips to a trained decoder does not change its output until training uses them.
     """
 
     @register_to_config
-    def __init__(self, widths: tuple = (16, 32, 64, 128), extra_layers: tuple = (0, 0, 0)):
+    def __init__(self, widths: tuple = (16, 32, 64, 128), extra_layers: tuple = (0, 0, 0), skip_layers: tuple = ()):
         super().__init__()
         w1, w2, w3, w4 = widths
         act = nn.ReLU(inplace=True)
@@ -119,12 +124,40 @@ class StyleDecoder(ModelMixin, ConfigMixin):
             conv3x3(w2, w2), act, *refine(w2, half), conv3x3(w2, w1), act, up,
             conv3x3(w1, w1), act, *refine(w1, full), conv3x3(w1, 3),
         )
+        unknown = set(skip_layers) - set(SKIP_STAGES)
+        if unknown:
+            raise ValueError(f"skip_layers must be among {list(SKIP_STAGES)}, got {sorted(unknown)}")
+        width = {"relu3_1": w3, "relu2_1": w2, "relu1_1": w1}  # the encoder's there, and the decoder's after upsampling
+        self.skips = nn.ModuleDict({name: nn.Conv2d(width[name], width[name], 1) for name in skip_layers})
+        for conv in self.skips.values():
+            nn.init.zeros_(conv.weight)
+            nn.init.zeros_(conv.bias)
 
-    def forward(self, features, size=None):
-        out = torch.tanh(self.layers(features))
-        if size is not None and tuple(out.shape[-2:]) != tuple(size):  # odd sizes: the pools rounded up
+    def forward(self, features, size=None, skips=()):
+        """`skips`: one tensor per `config.skip_layers`, in that order (encoder features at that level)."""
+        by_stage = {SKIP_STAGES[name]: (self.skips[name], skip) for name, skip in zip(self.config.skip_layers, skips)}
+        x, stage = features, 0
+        for layer in self.layers:
+            x = layer(x)
+            if isinstance(layer, nn.Upsample):
+                stage += 1
+                if stage in by_stage:
+                    conv, skip = by_stage[stage]
+                    # odd sizes: the encoder's pools rounded up, so the stream can be a row or column larger
+                    x = x[..., :skip.shape[-2], :skip.shape[-1]] + conv(skip)
+        out = torch.tanh(x)
+        if size is not None and tuple(out.shape[-2:]) != tuple(size):
             out = out[..., :size[0], :size[1]]
         return out
+
+    @property
+    def input_layers(self):
+        """The encoder features it decodes: relu4_1, then its skips."""
+        return ("relu4_1",) + tuple(self.config.skip_layers)
+
+    def decode(self, features, size=None):
+        """Decode a {layer: features} dict holding at least `input_layers`."""
+        return self(features["relu4_1"], size, tuple(features[name] for name in self.config.skip_layers))
 
     def stage_convs(self):
         """The convolutions grouped by resolution (1/8, 1/4, 1/2, full): split at the upsampling layers."""
@@ -136,13 +169,18 @@ class StyleDecoder(ModelMixin, ConfigMixin):
                 stages[-1].append(layer)
         return stages
 
-    def deepened(self, extra_layers):
-        """A deeper decoder that computes exactly what this one does: each added layer starts as the identity
-        (its input is a ReLU output, so ReLU(x) = x) and training then puts it to use."""
+    def deepened(self, extra_layers, skip_layers=()):
+        """A deeper decoder (more layers, more skip inputs) that computes exactly what this one does: each added
+        layer starts as the identity (its input is a ReLU output, so ReLU(x) = x), each added skip at zero, and
+        training then puts them to use."""
         extra_layers = tuple(extra_layers)
         if any(new < old for new, old in zip(extra_layers, self.config.extra_layers)):
             raise ValueError(f"cannot remove layers: {tuple(self.config.extra_layers)} -> {extra_layers}")
-        deeper = StyleDecoder(tuple(self.config.widths), extra_layers)
+        if set(self.config.skip_layers) - set(skip_layers):
+            raise ValueError(f"cannot remove skips: {tuple(self.config.skip_layers)} -> {tuple(skip_layers)}")
+        deeper = StyleDecoder(tuple(self.config.widths), extra_layers, tuple(skip_layers))
+        for name, conv in self.skips.items():
+            deeper.skips[name].load_state_dict(conv.state_dict())
         for old, new in zip(self.stage_convs(), deeper.stage_convs()):
             kept, last = old[:-1], old[-1]  # a stage: its first conv, any extra layers, then the conv leaving it
             for source, target in zip(kept + [last], new[:len(kept)] + [new[-1]]):

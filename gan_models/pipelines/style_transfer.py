@@ -54,8 +54,12 @@ class StyleTransferPipeline(BasePipeline):
             return self
         if not onnxruntime_available():
             raise ImportError("ONNX Runtime execution needs `pip install onnx onnxruntime`.")
-        self.onnx = {"encoder": OnnxModule(DeepestFeatures(self.encoder), 3),
-                     "decoder": OnnxModule(self.decoder, self.encoder.channels["relu4_1"])}
+        layers = self.decoder.input_layers
+        downscale = {"relu1_1": 1, "relu2_1": 2, "relu3_1": 4, "relu4_1": 8}
+        features = tuple(torch.zeros(1, self.encoder.channels[name], 64 // downscale[name], 64 // downscale[name])
+                         for name in layers)
+        self.onnx = {"encoder": OnnxModule(EncoderGraph(self.encoder, layers), (torch.zeros(1, 3, 64, 64),)),
+                     "decoder": OnnxModule(DecoderGraph(self.decoder), features)}
         return self
 
     def _onnx_ready(self):
@@ -108,21 +112,26 @@ class StyleTransferPipeline(BasePipeline):
         return (pil_to_tensor(style.resize(size, Image.BICUBIC)) * 2 - 1).to(self.device, self.dtype)
 
     def _features(self, rgb):
+        """{layer: features} for the layers the decoder reads (relu4_1 and any skips)."""
+        layers = self.decoder.input_layers
         if self._onnx_ready():
-            return self.onnx["encoder"](rgb)
-        return self.encoder(channels_last(rgb), ("relu4_1",))["relu4_1"]
+            outputs = self.onnx["encoder"](rgb)
+            return dict(zip(layers, outputs if isinstance(outputs, tuple) else (outputs,)))
+        return self.encoder(channels_last(rgb), layers)
 
     def _decode(self, features, size):
         if self._onnx_ready():
-            return self.onnx["decoder"](features)[..., :size[0], :size[1]]  # odd sizes: the pools rounded up
-        return self.decoder(channels_last(features), size)
+            inputs = [features[name] for name in self.decoder.input_layers]
+            return self.onnx["decoder"](*inputs)[..., :size[0], :size[1]]  # odd sizes: the pools rounded up
+        return self.decoder.decode({name: channels_last(f) for name, f in features.items()}, size)
 
     def stylize(self, content, style, strength):
         work, resized = working_tensor(content, self.config["max_size"], self.device, self.dtype)
-        features = self._features(work)
-        stylized = adain(features, self._features(style))
+        features, style_features = self._features(work), self._features(style)
+        # every level the decoder reads gets the style's statistics, blended by the strength
+        blended = {name: strength * adain(f, style_features[name]) + (1 - strength) * f for name, f in features.items()}
         size = work.shape[-2:]
-        out = self._decode(strength * stylized + (1 - strength) * features, size)
+        out = self._decode(blended, size)
         if strength < 1.0:  # what the decoder loses on the content alone is put back, so 0 -> content
             out = out + (1 - strength) * (work - self._decode(features, size))
         if self.config["color_transfer"]:
@@ -166,15 +175,27 @@ class StyleTransferPipeline(BasePipeline):
                     style.save(path, quality=90)
 
 
-class DeepestFeatures(nn.Module):
-    """The encoder reduced to one tensor out (relu4_1), the form an ONNX graph takes."""
+class EncoderGraph(nn.Module):
+    """The encoder with its dict output as a tuple of tensors (`layers`, in order): the form an ONNX graph takes."""
 
-    def __init__(self, encoder):
+    def __init__(self, encoder, layers):
         super().__init__()
-        self.encoder = encoder
+        self.encoder, self.layers = encoder, tuple(layers)
 
     def forward(self, rgb):
-        return self.encoder(rgb, ("relu4_1",))["relu4_1"]
+        features = self.encoder(rgb, self.layers)
+        return tuple(features[name] for name in self.layers)
+
+
+class DecoderGraph(nn.Module):
+    """The decoder taking relu4_1 and its skips as separate tensors."""
+
+    def __init__(self, decoder):
+        super().__init__()
+        self.decoder = decoder
+
+    def forward(self, features, *skips):
+        return self.decoder(features, None, skips)
 
 
 def keep_chroma(stylized, content):

@@ -38,16 +38,17 @@ class StyleTransferNet(nn.Module):
 
     def forward(self, content, style):
         content_features = self.encoder(content)
-        style_features = self.encoder(style, ("relu4_1",))
-        output = self.decoder(adain(content_features["relu4_1"], style_features["relu4_1"]), content.shape[-2:])
+        style_features = self.encoder(style, self.decoder.input_layers)
+        stylized = {name: adain(content_features[name], style_features[name]) for name in style_features}
+        output = self.decoder.decode(stylized, content.shape[-2:])
         projected = {name: self.projections[name](f) for name, f in content_features.items()}
-        return output, projected, self.decoder(content_features["relu4_1"], content.shape[-2:])
+        return output, projected, self.decoder.decode(content_features, content.shape[-2:])
 
 
 def extra_layers_in(decoder_state):
     """A decoder's `extra_layers`, read from its weight names: in `StyleDecoder.layers` two convs of one stage
     are 2 indices apart (conv, ReLU) and a stage boundary adds the upsampling layer (3 apart)."""
-    indices = sorted(int(k.split(".")[1]) for k in decoder_state if k.endswith(".weight"))
+    indices = sorted(int(k.split(".")[1]) for k in decoder_state if k.startswith("layers.") and k.endswith(".weight"))
     stages = [1]
     for before, after in zip(indices, indices[1:]):
         if after - before == 2:
@@ -55,6 +56,10 @@ def extra_layers_in(decoder_state):
         else:
             stages.append(1)
     return tuple(count - 2 for count in stages[1:])
+
+
+def skip_layers_in(decoder_state):
+    return tuple(k.split(".")[1] for k in decoder_state if k.startswith("skips.") and k.endswith(".weight"))
 
 
 def relative_mse(a, b):
@@ -81,9 +86,10 @@ class StyleTransferRecipe(Recipe):
     default_loss_weights = {"content": 1.0, "style": 1.0, "distillation": 1.0, "identity": 5.0,
                             "adversarial": 0.05, "feature_matching": 0.0, "perceptual": 0.0}
 
-    def __init__(self, widths=(16, 32, 64, 128), style_size=256, warmup_steps=600, decoder_extra_layers=(0, 0, 0)):
+    def __init__(self, widths=(16, 32, 64, 128), style_size=256, warmup_steps=600, decoder_extra_layers=(0, 0, 0),
+                 decoder_skip_layers=()):
         self.widths, self.style_size, self.warmup_steps = tuple(widths), style_size, warmup_steps
-        self.decoder_extra_layers = tuple(decoder_extra_layers)
+        self.decoder_extra_layers, self.decoder_skip_layers = tuple(decoder_extra_layers), tuple(decoder_skip_layers)
 
     def setup(self, args, device):
         from ..models.vgg import VGG16Features
@@ -98,14 +104,17 @@ class StyleTransferRecipe(Recipe):
         self.style_loss = getattr(args, "style_loss", "relative")
         if getattr(args, "decoder_extra_layers", None):
             self.decoder_extra_layers = tuple(args.decoder_extra_layers)
+        if getattr(args, "decoder_skip_layers", None):
+            self.decoder_skip_layers = tuple(args.decoder_skip_layers)
 
     def build_generator(self):
         encoder = StyleEncoder.from_vgg16(self.teacher, self.widths)
         channels = {name: conv.out_channels for name, conv in zip(LAYER_NAMES, self.teacher.convs)}
-        return StyleTransferNet(encoder, StyleDecoder(self.widths, self.decoder_extra_layers), channels)
+        return StyleTransferNet(encoder, StyleDecoder(self.widths, self.decoder_extra_layers,
+                                                                 self.decoder_skip_layers), channels)
 
     def initial_generator_state(self, source):
-        """A checkpoint with a shallower decoder is deepened without changing what it computes
+        """A checkpoint with a shallower decoder (or fewer skips) is deepened without changing what it computes
         (`StyleDecoder.deepened`), and the warm-up is skipped: the decoder already inverts the encoder.
         A pipeline folder has no distillation projections (they are not exported): they are fitted by least
         squares, encoder features -> VGG16 features, so the distillation loss starts from a fitted map, not a random one."""
@@ -116,14 +125,18 @@ class StyleTransferRecipe(Recipe):
                      for key, value in component_state(source, name).items()}
             state.update(self.fitted_projections(state))
         decoder_state = {k[len("decoder."):]: state.pop(k) for k in list(state) if k.startswith("decoder.")}
-        old = StyleDecoder(self.widths, extra_layers_in(decoder_state))
+        old = StyleDecoder(self.widths, extra_layers_in(decoder_state), skip_layers_in(decoder_state))
         old.load_state_dict(decoder_state)
-        state.update({"decoder." + k: v for k, v in old.deepened(self.decoder_extra_layers).state_dict().items()})
+        deeper = old.deepened(self.decoder_extra_layers, self.decoder_skip_layers)
+        state.update({"decoder." + k: v for k, v in deeper.state_dict().items()})
         self.warmup_steps = 0
         return state
 
     def summary(self):
-        return {"style loss": self.style_loss}
+        summary = {"style loss": self.style_loss}
+        if self.decoder_skip_layers:
+            summary["decoder skips"] = ", ".join(self.decoder_skip_layers) + " (multi-level AdaIN)"
+        return summary
 
     @torch.no_grad()
     def fitted_projections(self, state, batches=4, batch_size=16):
