@@ -166,14 +166,18 @@ experiment-style-loss: install
 	  --extra-pipeline "relative loss=runs/style_loss_relative/pipeline" "absolute loss=runs/style_loss_absolute/pipeline"
 
 # Experiment: multi-level AdaIN. The relative-loss control of experiment-style-loss again (same start, settings and
-# step count, one thread) with the encoder's relu3_1 and relu2_1 features, AdaIN'd to the style, fed to the decoder
-# through zero-initialized 1x1 convolutions; then measured per layer beside the control and Magenta.
+# step count, one thread each, side by side) with shallower encoder features, AdaIN'd to the style, fed to the decoder
+# through zero-initialized 1x1 convolutions: relu3_1 + relu2_1 (runs/style_skips), and also relu1_1
+# (runs/style_skips_all); then measured per layer beside the control and Magenta.
 experiment-style-skips: install
-	OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-skip-layers relu3_1 relu2_1 \
-	  --output-dir runs/style_skips --max-train-steps 1281 --max-train-minutes 90 > runs/style_skips.log 2>&1
-	$(EVAL_STYLE_OURS) --pipeline runs/style_skips/pipeline --json runs/style_skips/eval.json | grep gan_models
+	for arm in style_skips:relu3_1:relu2_1 style_skips_all:relu3_1:relu2_1:relu1_1; do name=$${arm%%:*}; \
+	  OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-skip-layers $$(echo $${arm#*:} | tr : ' ') \
+	  --output-dir runs/$$name --max-train-steps 1281 --max-train-minutes 90 > runs/$$name.log 2>&1 & done; wait
+	for arm in style_skips style_skips_all; do \
+	  $(EVAL_STYLE_OURS) --pipeline runs/$$arm/pipeline --json runs/$$arm/eval.json | grep gan_models; done
 	$(BIN)/python benchmarks/eval_style_transfer.py --num-contents 6 --sizes 384 --per-layer --styles $(PAINTINGS) \
-	  --extra-pipeline "relative loss=runs/style_loss_relative/pipeline" "skips=runs/style_skips/pipeline"
+	  --extra-pipeline "relative loss=runs/style_loss_relative/pipeline" "skips 3-2=runs/style_skips/pipeline" \
+	  "skips 3-2-1=runs/style_skips_all/pipeline"
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144

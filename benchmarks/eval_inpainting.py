@@ -33,6 +33,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--working-size", type=int, default=None,
                         help="override the pipeline's working_size (the correction network's resolution)")
+    parser.add_argument("--flip-average", action="store_true",
+                        help="turn on the pipeline's flip self-ensemble (mean of the corrections for the crop and its mirror)")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
 
@@ -42,6 +44,8 @@ def main():
                "pyramid_fill_only": pyramid_method}
     if args.working_size:
         methods["gan_models"].config["working_size"] = args.working_size
+    if args.flip_average:
+        methods["gan_models"].config["flip_average"] = True
     perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
     files = list_images(args.data)
     results = {}
@@ -49,7 +53,7 @@ def main():
         for name, row in evaluate_inpainting(methods, files, perceptual, args.size, (kind,)).items():
             results[f"{name} ({kind})"] = row
     print(f"{len(files)} held-out photos from {args.data} at {args.size}x{args.size}; working size "
-          f"{methods['gan_models'].config['working_size']}; "
+          f"{methods['gan_models'].config['working_size']}; flip average {methods['gan_models'].config['flip_average']}; "
           f"{torch.get_num_threads()} threads on {platform.machine()} ({os.cpu_count()} cores)\n")
     print(format_metrics_table(results))
     for kind in args.kinds:

@@ -7,7 +7,7 @@ from PIL import Image
 
 from gan_models import InpaintingPipeline, InvalidInputError, PatchGANDiscriminator, UNetGenerator
 from gan_models.models import pyramid_fill
-from gan_models.pipelines.inpainting import fill_hole
+from gan_models.pipelines.inpainting import fill_correction, fill_hole
 from gan_models.pipelines.masks import prepare_mask
 from gan_models.training.degradations import MASK_KINDS, random_mask
 from gan_models.training.recipes import InpaintingRecipe
@@ -122,6 +122,29 @@ def test_fill_hole_with_a_zero_correction_is_the_pyramid_fill():
     hole = torch.zeros(1, 1, 32, 32)
     hole[..., 8:20, 8:20] = 1
     assert torch.equal(fill_hole(generator, image, hole), pyramid_fill(image * (1 - hole), hole))
+
+
+def test_flip_average_is_the_mean_of_a_crop_and_its_mirror(pipe):
+    generator = pipe.generator.eval()
+    coarse, hole = torch.rand(1, 3, 32, 48) * 2 - 1, torch.zeros(1, 1, 32, 48)
+    hole[..., 4:20, 10:40] = 1
+    with torch.no_grad():
+        plain = fill_correction(generator, coarse, hole)
+        mirrored = fill_correction(generator, coarse.flip(-1), hole.flip(-1)).flip(-1)
+        averaged = fill_correction(generator, coarse, hole, flip_average=True)
+    assert torch.allclose(averaged, (plain + mirrored) / 2, atol=1e-5)
+    assert not torch.allclose(averaged, plain, atol=1e-3)
+    # so the pipeline treats a photo and its mirror image alike (up to rounding); unmasked pixels stay exact
+    pipe.config["flip_average"] = True
+    try:
+        image, mask = photo(64, 48), box_mask((64, 48), (10, 8, 40, 30))
+        out = np.asarray(pipe(image=image, mask_image=mask).images[0], dtype=np.int16)
+        flipped = pipe(image=image.transpose(Image.FLIP_LEFT_RIGHT), mask_image=mask.transpose(Image.FLIP_LEFT_RIGHT))
+        assert np.abs(np.asarray(flipped.images[0], dtype=np.int16)[:, ::-1] - out).max() <= 1
+        hole = np.asarray(mask) > 127
+        assert np.array_equal(out[~hole], np.asarray(image, dtype=np.int16)[~hole])
+    finally:
+        pipe.config["flip_average"] = False
 
 
 @pytest.mark.skipif(not os.path.isdir(BUNDLED), reason="no bundled inpainting weights")
