@@ -24,7 +24,8 @@ def parse_args(argv=None):
     p.add_argument("--train-batch-size", type=int, default=16)
     p.add_argument("--gradient-accumulation-steps", type=int, default=1)
     p.add_argument("--max-train-steps", type=int, default=2000)
-    p.add_argument("--max-train-minutes", type=float, default=None, help="stop (and export) after this wall time")
+    p.add_argument("--max-train-minutes", type=float, default=None,
+                   help="stop (and export) after this wall time; a resumed run counts the minutes before its checkpoint too")
     p.add_argument("--learning-rate", type=float, default=2e-4)
     p.add_argument("--discriminator-learning-rate", type=float, default=2e-4)
     p.add_argument("--adversarial-loss", default="hinge", choices=["hinge", "non_saturating", "lsgan"])
