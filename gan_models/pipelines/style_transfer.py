@@ -115,8 +115,7 @@ class StyleTransferPipeline(BasePipeline):
         """{layer: features} for the layers the decoder reads (relu4_1 and any skips)."""
         layers = self.decoder.input_layers
         if self._onnx_ready():
-            outputs = self.onnx["encoder"](rgb)
-            return dict(zip(layers, outputs if isinstance(outputs, tuple) else (outputs,)))
+            return dict(zip(layers, self.onnx["encoder"](rgb)))  # EncoderGraph returns a tuple, even of one
         return self.encoder(channels_last(rgb), layers)
 
     def _decode(self, features, size):
