@@ -47,6 +47,9 @@ def parse_args(argv=None):
     p.add_argument("--decoder-skip-layers", nargs="+", default=None, choices=["relu3_1", "relu2_1", "relu1_1"],
                    help="style_transfer: shallower AdaIN'd encoder features fed to the decoder (multi-level AdaIN; "
                    "with --init-from: added at zero)")
+    p.add_argument("--decoder-style-modulation", action="store_true",
+                   help="style_transfer: per-channel scale/shift of every decoder layer predicted from the style's "
+                   "feature statistics at all levels (with --init-from: added at zero)")
     p.add_argument("--identity-weight", type=float, default=None, help="style_transfer: decode(encode(x)) = x")
     p.add_argument("--vgg-path", default=None, help="VGG16Features folder (make data writes data/vgg16)")
     p.add_argument("--ema-decay", type=float, default=0.999)

@@ -20,7 +20,8 @@ def onnxruntime_available():
 
 
 class OnnxModule:
-    """`module(*tensors)` for NCHW float32 tensors in and out, any height and width, run by ONNX Runtime.
+    """`module(*tensors)` for NCHW float32 tensors in and out (any height and width; 2-D inputs of a fixed size
+    too), run by ONNX Runtime.
 
     `example_inputs` (tensors of the right channels and relative sizes) trace the graph; one output comes
     back as a tensor, several as a tuple. `module` is copied before export (the export needs parameters
@@ -37,12 +38,14 @@ class OnnxModule:
         self.single = torch.is_tensor(outputs)
         input_names = [f"input{i}" for i in range(len(example_inputs))]
         output_names = [f"output{i}" for i in range(1 if self.single else len(outputs))]
+        tensors = list(example_inputs) + ([outputs] if self.single else list(outputs))
+        image_axes = {name: {2: f"{name}_h", 3: f"{name}_w"}  # images only: a vector input keeps its size
+                      for name, t in zip(input_names + output_names, tensors) if t.dim() == 4}
         buffer = io.BytesIO()
         with warnings.catch_warnings():  # the TorchScript exporter is deprecated but needs no onnxscript
             warnings.simplefilter("ignore")
             torch.onnx.export(frozen, tuple(example_inputs), buffer, dynamo=False, input_names=input_names,
-                              output_names=output_names, opset_version=17,
-                              dynamic_axes={name: {2: f"{name}_h", 3: f"{name}_w"} for name in input_names + output_names})
+                              output_names=output_names, opset_version=17, dynamic_axes=image_axes)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or torch.get_num_threads()
         options.inter_op_num_threads = 1

@@ -8,6 +8,7 @@ from PIL import Image
 
 from gan_models import InvalidInputError, StyleDecoder, StyleEncoder, StyleTransferPipeline, VGG16Features
 from gan_models.color import rgb_to_lab
+from gan_models.models.adain import STYLE_LAYERS
 from gan_models.pipelines.resize import pil_to_tensor
 from gan_models.pipelines.style_transfer import match_color_statistics
 from gan_models.training.style_recipe import ABSOLUTE_STYLE_SCALE, absolute_style_error, extra_layers_in
@@ -34,7 +35,6 @@ def test_encoder_is_cut_from_vgg16_filters_with_largest_norm():
 def test_absolute_style_loss_is_the_benchmark_style_distance():
     from gan_models.evaluation.metrics import to_tensor
     from gan_models.evaluation.style_transfer import style_distance, style_distance_per_layer
-    from gan_models.models.adain import STYLE_LAYERS
 
     torch.manual_seed(0)
     vgg = VGG16Features(last_layer="relu4_1")
@@ -102,14 +102,50 @@ def test_skips_added_to_a_decoder_start_silent_then_learn(tmp_path):
         StyleDecoder(widths=(4, 8, 8, 16), skip_layers=("relu4_1",))
 
 
-def test_pipeline_with_decoder_skips_runs_in_both_runtimes(tmp_path):
-    """Multi-level AdaIN: every level the decoder reads gets the style's statistics; ONNX has several inputs."""
+def test_style_modulation_starts_as_the_identity_then_learns(tmp_path):
+    torch.manual_seed(0)
+    decoder = trained_looking_decoder()
+    features = torch.rand(2, 16, 5, 7)
+    style = {name: torch.rand(2, c, 6, 6) for name, c in zip(STYLE_LAYERS, (4, 8, 8, 16))}
+    modulated = decoder.deepened((0, 0, 0), (), style_modulation=True)
+    assert modulated.modulated_channels == [8, 8, 8, 8, 4, 4]
+    film = modulated.film(style)
+    assert film.shape == (2, 2 * 40) and not film.any()
+    assert torch.equal(modulated(features, (40, 56), film=film), decoder(features, (40, 56)))
+    modulated(features, film=modulated.film(style)).square().mean().backward()
+    assert modulated.modulation[-1].weight.grad.abs().sum() > 0
+    with torch.no_grad():
+        modulated.modulation[-1].weight.normal_(std=0.05)
+    film = modulated.film(style)
+    changed = modulated(features, (40, 56), film=film)
+    assert not torch.allclose(changed, decoder(features, (40, 56)))
+    assert torch.equal(modulated(features, (40, 56), film=torch.zeros_like(film)), decoder(features, (40, 56)))
+    other = {name: f.flip(0) for name, f in style.items()}  # each image gets its own style's modulation
+    assert not torch.allclose(modulated(features, film=modulated.film(other))[0], modulated(features, film=film)[0])
+    modulated.save_pretrained(tmp_path)
+    loaded = StyleDecoder.from_pretrained(tmp_path)
+    assert loaded.config.style_modulation and torch.equal(loaded(features, (40, 56), film=film), changed)
+    with pytest.raises(ValueError, match="cannot remove the style modulation"):
+        modulated.deepened((0, 0, 0))
+    with pytest.raises(ValueError, match="cannot add layers"):
+        modulated.deepened((0, 1, 0), style_modulation=True)
+
+
+@pytest.mark.parametrize("variant", ["skips", "modulation"])
+def test_pipeline_with_a_grown_decoder_runs_in_both_runtimes(tmp_path, variant):
+    """Multi-level AdaIN (every level the decoder reads gets the style's statistics; ONNX has several inputs) and
+    style modulation (the FiLM vector is one more ONNX input, scaled by the strength)."""
     pytest.importorskip("onnxruntime")
     torch.manual_seed(0)
     pipe = tiny_style_pipeline(with_vintage=False)
-    pipe.decoder = pipe.decoder.deepened((0, 0, 0), ("relu3_1", "relu2_1"))
-    for conv in pipe.decoder.skips.values():
-        torch.nn.init.normal_(conv.weight, std=0.5)
+    if variant == "skips":
+        pipe.decoder = pipe.decoder.deepened((0, 0, 0), ("relu3_1", "relu2_1"))
+        added = list(pipe.decoder.skips.values())
+    else:
+        pipe.decoder = pipe.decoder.deepened((0, 0, 0), (), style_modulation=True)
+        added = [pipe.decoder.modulation[-1]]
+    for layer in added:
+        torch.nn.init.normal_(layer.weight, std=0.5 if variant == "skips" else 0.1)
     pipe.save_pretrained(tmp_path)
     by_torch = StyleTransferPipeline.from_pretrained(tmp_path, runtime="torch")
     by_onnx = StyleTransferPipeline.from_pretrained(tmp_path, runtime="onnxruntime")
@@ -121,10 +157,10 @@ def test_pipeline_with_decoder_skips_runs_in_both_runtimes(tmp_path):
     assert np.array_equal(np.asarray(by_onnx(image=content, preset="stripes", strength=0).images[0]),
                           np.asarray(content))
     silent = StyleTransferPipeline.from_pretrained(tmp_path, runtime="torch")
-    for conv in silent.decoder.skips.values():
-        torch.nn.init.zeros_(conv.weight)
-    skipped = np.asarray(by_torch(image=content, preset="stripes").images[0], dtype=np.int16)
-    assert np.abs(skipped - np.asarray(silent(image=content, preset="stripes").images[0], dtype=np.int16)).max() > 2
+    for layer in [silent.decoder.modulation[-1]] if variant == "modulation" else silent.decoder.skips.values():
+        torch.nn.init.zeros_(layer.weight)
+    grown = np.asarray(by_torch(image=content, preset="stripes").images[0], dtype=np.int16)
+    assert np.abs(grown - np.asarray(silent(image=content, preset="stripes").images[0], dtype=np.int16)).max() > 2
 
 
 @pytest.mark.parametrize("size", [(64, 48), (33, 17), (200, 90)])

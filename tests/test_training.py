@@ -169,7 +169,8 @@ def test_style_transfer_training_needs_vgg_and_styles_then_exports(tiny_data, tm
     assert failed.returncode != 0 and "--style-data" in failed.stderr
 
 
-def test_style_transfer_run_can_start_from_another_runs_checkpoint_with_a_deeper_decoder_and_skips(tiny_data, tmp_path):
+def test_style_transfer_run_can_start_from_another_runs_checkpoint_with_a_grown_decoder(tiny_data, tmp_path):
+    """Deeper, with a skip input and style modulation, all added without changing the picture, then trained."""
     from gan_models import StyleTransferPipeline, VGG16Features
 
     VGG16Features().save_pretrained(tmp_path / "vgg")
@@ -177,13 +178,15 @@ def test_style_transfer_run_can_start_from_another_runs_checkpoint_with_a_deeper
     run_task("style_transfer", tiny_data / "train", tmp_path / "first", *common)
     checkpoint = checkpoint_dirs(tmp_path / "first")[-1]
     summary = run_task("style_transfer", tiny_data / "train", tmp_path / "second", *common, "--init-from", checkpoint,
-                       "--decoder-extra-layers", "0", "1", "0", "--decoder-skip-layers", "relu3_1")
+                       "--decoder-extra-layers", "0", "1", "0", "--decoder-skip-layers", "relu3_1",
+                       "--decoder-style-modulation")
     assert summary["training"]["initialized from"] == checkpoint and summary["training"]["steps"] == 2
     assert "relu3_1" in summary["training"]["decoder skips"]
     pipe = StyleTransferPipeline.from_pretrained(tmp_path / "second" / "pipeline", runtime="torch")
     assert tuple(pipe.decoder.config.extra_layers) == (0, 1, 0)
     assert tuple(pipe.decoder.config.skip_layers) == ("relu3_1",)
     assert pipe.decoder.skips["relu3_1"].weight.abs().sum() > 0  # trained away from its zero start
+    assert pipe.decoder.config.style_modulation and pipe.decoder.modulation[-1].weight.abs().sum() > 0
     assert pipe(image=photo(40, 30), style_image=photo(20, 20, seed=5)).images[0].size == (40, 30)
 
 

@@ -36,6 +36,16 @@ def statistics_distance(output, style):
     return rms(output.mean(-1) - style.mean(-1)) + rms(output.std(-1) - style.std(-1))
 
 
+def style_vector(features, layers=STYLE_LAYERS):
+    """A style's summary: log(1 + mean) and log(1 + std) of each channel of each layer (B x 2*channels);
+    the logarithm puts layers whose activations differ by orders of magnitude on one scale."""
+    parts = []
+    for name in layers:
+        flat = features[name].float().flatten(2)
+        parts += [flat.mean(-1).log1p(), flat.std(-1).log1p()]
+    return torch.cat(parts, dim=1)
+
+
 def conv3x3(in_channels, out_channels):
     return nn.Conv2d(in_channels, out_channels, 3, padding=1)
 
@@ -105,10 +115,15 @@ class StyleDecoder(ModelMixin, ConfigMixin):
     where it reaches their resolution, each through a 1x1 convolution added to the upsampled stream
     (multi-level AdaIN: the pipeline gives them the style's statistics too). The 1x1 convolutions start at
     zero, so adding skips to a trained decoder does not change its output until training uses them.
+    `style_modulation` adds a small network that reads the style image's feature statistics at every level
+    (relu1_1..relu4_1, `style_vector`) and predicts a per-channel scale and shift for every ReLU output of the
+    decoder (FiLM, as conditional instance norm does in Magenta's network): the decoder then hears about the
+    style's fine textures directly, not only through relu4_1. Its last layer starts at zero (identity modulation).
     """
 
     @register_to_config
-    def __init__(self, widths: tuple = (16, 32, 64, 128), extra_layers: tuple = (0, 0, 0), skip_layers: tuple = ()):
+    def __init__(self, widths: tuple = (16, 32, 64, 128), extra_layers: tuple = (0, 0, 0), skip_layers: tuple = (),
+                 style_modulation: bool = False, modulation_hidden: int = 128):
         super().__init__()
         w1, w2, w3, w4 = widths
         act = nn.ReLU(inplace=True)
@@ -132,13 +147,40 @@ class StyleDecoder(ModelMixin, ConfigMixin):
         for conv in self.skips.values():
             nn.init.zeros_(conv.weight)
             nn.init.zeros_(conv.bias)
+        self.modulation = None
+        if style_modulation:
+            self.modulation = nn.Sequential(nn.Linear(2 * sum(widths), modulation_hidden), nn.ReLU(),
+                                            nn.Linear(modulation_hidden, 2 * sum(self.modulated_channels)))
+            nn.init.zeros_(self.modulation[-1].weight)
+            nn.init.zeros_(self.modulation[-1].bias)
 
-    def forward(self, features, size=None, skips=()):
-        """`skips`: one tensor per `config.skip_layers`, in that order (encoder features at that level)."""
+    @property
+    def modulated_channels(self):
+        """Channels of each ReLU output in `layers`, in order: what a FiLM vector scales and shifts."""
+        channels, last = [], None
+        for layer in self.layers:
+            if isinstance(layer, nn.Conv2d):
+                last = layer.out_channels
+            elif isinstance(layer, nn.ReLU):
+                channels.append(last)
+        return channels
+
+    def film(self, style_features):
+        """The scale/shift vector (B x 2*sum(modulated_channels)) for a style's {layer: features} (relu1_1..relu4_1)."""
+        return self.modulation(style_vector(style_features))
+
+    def forward(self, features, size=None, skips=(), film=None):
+        """`skips`: one tensor per `config.skip_layers`, in that order (encoder features at that level).
+        `film`: from `film(style_features)`, possibly scaled (0 = no modulation); None skips the modulation."""
         by_stage = {SKIP_STAGES[name]: (self.skips[name], skip) for name, skip in zip(self.config.skip_layers, skips)}
+        if film is not None:
+            film = iter(film[..., None, None].split([c for c in self.modulated_channels for _ in (0, 1)], dim=1))
         x, stage = features, 0
         for layer in self.layers:
             x = layer(x)
+            if film is not None and isinstance(layer, nn.ReLU):
+                scale, shift = next(film), next(film)
+                x = x * (1 + scale) + shift
             if isinstance(layer, nn.Upsample):
                 stage += 1
                 if stage in by_stage:
@@ -155,9 +197,16 @@ class StyleDecoder(ModelMixin, ConfigMixin):
         """The encoder features it decodes: relu4_1, then its skips."""
         return ("relu4_1",) + tuple(self.config.skip_layers)
 
-    def decode(self, features, size=None):
+    @property
+    def style_layers(self):
+        """The style image's encoder features it needs: all of STYLE_LAYERS with modulation, else `input_layers`."""
+        if self.modulation is None:
+            return self.input_layers
+        return self.input_layers + tuple(name for name in STYLE_LAYERS if name not in self.input_layers)
+
+    def decode(self, features, size=None, film=None):
         """Decode a {layer: features} dict holding at least `input_layers`."""
-        return self(features["relu4_1"], size, tuple(features[name] for name in self.config.skip_layers))
+        return self(features["relu4_1"], size, tuple(features[name] for name in self.config.skip_layers), film)
 
     def stage_convs(self):
         """The convolutions grouped by resolution (1/8, 1/4, 1/2, full): split at the upsampling layers."""
@@ -169,18 +218,26 @@ class StyleDecoder(ModelMixin, ConfigMixin):
                 stages[-1].append(layer)
         return stages
 
-    def deepened(self, extra_layers, skip_layers=()):
-        """A deeper decoder (more layers, more skip inputs) that computes exactly what this one does: each added
-        layer starts as the identity (its input is a ReLU output, so ReLU(x) = x), each added skip at zero, and
-        training then puts them to use."""
+    def deepened(self, extra_layers, skip_layers=(), style_modulation=False):
+        """A deeper decoder (more layers, more skip inputs, style modulation) that computes exactly what this one
+        does: each added layer starts as the identity (its input is a ReLU output, so ReLU(x) = x), each added skip
+        and the modulation at zero, and training then puts them to use."""
         extra_layers = tuple(extra_layers)
         if any(new < old for new, old in zip(extra_layers, self.config.extra_layers)):
             raise ValueError(f"cannot remove layers: {tuple(self.config.extra_layers)} -> {extra_layers}")
         if set(self.config.skip_layers) - set(skip_layers):
             raise ValueError(f"cannot remove skips: {tuple(self.config.skip_layers)} -> {tuple(skip_layers)}")
-        deeper = StyleDecoder(tuple(self.config.widths), extra_layers, tuple(skip_layers))
+        modulated = self.modulation is not None
+        if modulated and not style_modulation:
+            raise ValueError("cannot remove the style modulation")
+        if modulated and extra_layers != tuple(self.config.extra_layers):
+            raise ValueError("cannot add layers to a style-modulated decoder (its modulation has one output per layer)")
+        deeper = StyleDecoder(tuple(self.config.widths), extra_layers, tuple(skip_layers), style_modulation,
+                              self.config.modulation_hidden)
         for name, conv in self.skips.items():
             deeper.skips[name].load_state_dict(conv.state_dict())
+        if modulated:
+            deeper.modulation.load_state_dict(self.modulation.state_dict())
         for old, new in zip(self.stage_convs(), deeper.stage_convs()):
             kept, last = old[:-1], old[-1]  # a stage: its first conv, any extra layers, then the conv leaving it
             for source, target in zip(kept + [last], new[:len(kept)] + [new[-1]]):

@@ -54,12 +54,14 @@ class StyleTransferPipeline(BasePipeline):
             return self
         if not onnxruntime_available():
             raise ImportError("ONNX Runtime execution needs `pip install onnx onnxruntime`.")
-        layers = self.decoder.input_layers
         downscale = {"relu1_1": 1, "relu2_1": 2, "relu3_1": 4, "relu4_1": 8}
-        features = tuple(torch.zeros(1, self.encoder.channels[name], 64 // downscale[name], 64 // downscale[name])
-                         for name in layers)
-        self.onnx = {"encoder": OnnxModule(EncoderGraph(self.encoder, layers), (torch.zeros(1, 3, 64, 64),)),
-                     "decoder": OnnxModule(DecoderGraph(self.decoder), features)}
+        inputs = [torch.zeros(1, self.encoder.channels[name], 64 // downscale[name], 64 // downscale[name])
+                  for name in self.decoder.input_layers]
+        if self.decoder.modulation is not None:
+            inputs.append(torch.zeros(1, 2 * sum(self.decoder.modulated_channels)))
+        encoder = EncoderGraph(self.encoder, self.decoder.style_layers)
+        self.onnx = {"encoder": OnnxModule(encoder, (torch.zeros(1, 3, 64, 64),)),
+                     "decoder": OnnxModule(DecoderGraph(self.decoder), tuple(inputs))}
         return self
 
     def _onnx_ready(self):
@@ -112,25 +114,33 @@ class StyleTransferPipeline(BasePipeline):
         return (pil_to_tensor(style.resize(size, Image.BICUBIC)) * 2 - 1).to(self.device, self.dtype)
 
     def _features(self, rgb):
-        """{layer: features} for the layers the decoder reads (relu4_1 and any skips)."""
-        layers = self.decoder.input_layers
+        """{layer: features} for the layers the decoder reads (relu4_1 and any skips) and, for a style-modulated
+        decoder, the rest of the style layers."""
+        layers = self.decoder.style_layers
         if self._onnx_ready():
             return dict(zip(layers, self.onnx["encoder"](rgb)))  # EncoderGraph returns a tuple, even of one
         return self.encoder(channels_last(rgb), layers)
 
-    def _decode(self, features, size):
+    def _decode(self, features, size, film=None):
         if self._onnx_ready():
             inputs = [features[name] for name in self.decoder.input_layers]
+            if self.decoder.modulation is not None:  # the graph always takes one; zeros = no modulation
+                inputs.append(film if film is not None else torch.zeros(1, 2 * sum(self.decoder.modulated_channels)))
             return self.onnx["decoder"](*inputs)[..., :size[0], :size[1]]  # odd sizes: the pools rounded up
-        return self.decoder.decode({name: channels_last(f) for name, f in features.items()}, size)
+        features = {name: channels_last(features[name]) for name in self.decoder.input_layers}
+        return self.decoder.decode(features, size, film)
 
     def stylize(self, content, style, strength):
         work, resized = working_tensor(content, self.config["max_size"], self.device, self.dtype)
         features, style_features = self._features(work), self._features(style)
         # every level the decoder reads gets the style's statistics, blended by the strength
-        blended = {name: strength * adain(f, style_features[name]) + (1 - strength) * f for name, f in features.items()}
+        blended = {name: strength * adain(features[name], style_features[name]) + (1 - strength) * features[name]
+                   for name in self.decoder.input_layers}
+        film = None
+        if self.decoder.modulation is not None:
+            film = strength * self.decoder.film(style_features).to(work.dtype)
         size = work.shape[-2:]
-        out = self._decode(blended, size)
+        out = self._decode(blended, size, film)
         if strength < 1.0:  # what the decoder loses on the content alone is put back, so 0 -> content
             out = out + (1 - strength) * (work - self._decode(features, size))
         if self.config["color_transfer"]:
@@ -187,14 +197,16 @@ class EncoderGraph(nn.Module):
 
 
 class DecoderGraph(nn.Module):
-    """The decoder taking relu4_1 and its skips as separate tensors."""
+    """The decoder taking relu4_1, its skips and (style-modulated decoders) the FiLM vector as separate tensors."""
 
     def __init__(self, decoder):
         super().__init__()
         self.decoder = decoder
 
-    def forward(self, features, *skips):
-        return self.decoder(features, None, skips)
+    def forward(self, features, *rest):
+        if self.decoder.modulation is None:
+            return self.decoder(features, None, rest)
+        return self.decoder(features, None, rest[:-1], rest[-1])
 
 
 def keep_chroma(stylized, content):

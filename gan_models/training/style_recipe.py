@@ -38,9 +38,10 @@ class StyleTransferNet(nn.Module):
 
     def forward(self, content, style):
         content_features = self.encoder(content)
-        style_features = self.encoder(style, self.decoder.input_layers)
-        stylized = {name: adain(content_features[name], style_features[name]) for name in style_features}
-        output = self.decoder.decode(stylized, content.shape[-2:])
+        style_features = self.encoder(style, self.decoder.style_layers)
+        stylized = {name: adain(content_features[name], style_features[name]) for name in self.decoder.input_layers}
+        film = self.decoder.film(style_features) if self.decoder.modulation is not None else None
+        output = self.decoder.decode(stylized, content.shape[-2:], film)
         projected = {name: self.projections[name](f) for name, f in content_features.items()}
         return output, projected, self.decoder.decode(content_features, content.shape[-2:])
 
@@ -60,6 +61,10 @@ def extra_layers_in(decoder_state):
 
 def skip_layers_in(decoder_state):
     return tuple(k.split(".")[1] for k in decoder_state if k.startswith("skips.") and k.endswith(".weight"))
+
+
+def has_modulation(decoder_state):
+    return any(k.startswith("modulation.") for k in decoder_state)
 
 
 def relative_mse(a, b):
@@ -87,9 +92,10 @@ class StyleTransferRecipe(Recipe):
                             "adversarial": 0.05, "feature_matching": 0.0, "perceptual": 0.0}
 
     def __init__(self, widths=(16, 32, 64, 128), style_size=256, warmup_steps=600, decoder_extra_layers=(0, 0, 0),
-                 decoder_skip_layers=()):
+                 decoder_skip_layers=(), decoder_style_modulation=False):
         self.widths, self.style_size, self.warmup_steps = tuple(widths), style_size, warmup_steps
         self.decoder_extra_layers, self.decoder_skip_layers = tuple(decoder_extra_layers), tuple(decoder_skip_layers)
+        self.decoder_style_modulation = decoder_style_modulation
 
     def setup(self, args, device):
         from ..models.vgg import VGG16Features
@@ -106,12 +112,15 @@ class StyleTransferRecipe(Recipe):
             self.decoder_extra_layers = tuple(args.decoder_extra_layers)
         if getattr(args, "decoder_skip_layers", None):
             self.decoder_skip_layers = tuple(args.decoder_skip_layers)
+        if getattr(args, "decoder_style_modulation", False):
+            self.decoder_style_modulation = True
 
     def build_generator(self):
         encoder = StyleEncoder.from_vgg16(self.teacher, self.widths)
         channels = {name: conv.out_channels for name, conv in zip(LAYER_NAMES, self.teacher.convs)}
-        return StyleTransferNet(encoder, StyleDecoder(self.widths, self.decoder_extra_layers,
-                                                                 self.decoder_skip_layers), channels)
+        decoder = StyleDecoder(self.widths, self.decoder_extra_layers, self.decoder_skip_layers,
+                               self.decoder_style_modulation)
+        return StyleTransferNet(encoder, decoder, channels)
 
     def initial_generator_state(self, source):
         """A checkpoint with a shallower decoder (or fewer skips) is deepened without changing what it computes
@@ -125,9 +134,10 @@ class StyleTransferRecipe(Recipe):
                      for key, value in component_state(source, name).items()}
             state.update(self.fitted_projections(state))
         decoder_state = {k[len("decoder."):]: state.pop(k) for k in list(state) if k.startswith("decoder.")}
-        old = StyleDecoder(self.widths, extra_layers_in(decoder_state), skip_layers_in(decoder_state))
+        old = StyleDecoder(self.widths, extra_layers_in(decoder_state), skip_layers_in(decoder_state),
+                           has_modulation(decoder_state))
         old.load_state_dict(decoder_state)
-        deeper = old.deepened(self.decoder_extra_layers, self.decoder_skip_layers)
+        deeper = old.deepened(self.decoder_extra_layers, self.decoder_skip_layers, self.decoder_style_modulation)
         state.update({"decoder." + k: v for k, v in deeper.state_dict().items()})
         self.warmup_steps = 0
         return state
@@ -136,6 +146,8 @@ class StyleTransferRecipe(Recipe):
         summary = {"style loss": self.style_loss}
         if self.decoder_skip_layers:
             summary["decoder skips"] = ", ".join(self.decoder_skip_layers) + " (multi-level AdaIN)"
+        if self.decoder_style_modulation:
+            summary["decoder style modulation"] = "FiLM from the style's relu1_1..relu4_1 statistics"
         return summary
 
     @torch.no_grad()
