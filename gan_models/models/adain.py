@@ -167,7 +167,7 @@ class StyleDecoder(ModelMixin, ConfigMixin):
 
     def film(self, style_features):
         """The scale/shift vector (B x 2*sum(modulated_channels)) for a style's {layer: features} (relu1_1..relu4_1)."""
-        return self.modulation(style_vector(style_features))
+        return self.modulation(style_vector(style_features).to(self.modulation[0].weight.dtype))
 
     def forward(self, features, size=None, skips=(), film=None):
         """`skips`: one tensor per `config.skip_layers`, in that order (encoder features at that level).
