@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -82,7 +82,7 @@ train-damage-detection: install
 bundle: install
 	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting/pipeline pretrained/inpainting --drop discriminator \
 		--notes docs/inpainting_card.md --metrics benchmarks/results/inpainting.json
-	$(BIN)/python scripts/bundle_pipeline.py runs/style_depth_0_0_0/pipeline pretrained/style-transfer --drop discriminator \
+	$(BIN)/python scripts/bundle_pipeline.py runs/style_film/pipeline pretrained/style-transfer --drop discriminator \
 		--component vintage=runs/vintage/pipeline/generator --notes docs/style_transfer_card.md \
 		--metrics benchmarks/results/style_transfer.json \
 		--preset van-gogh-cafe-terrace=data/art/e89d77e95eee.jpg van-gogh-harvest=data/art/2aee8d38e24e.jpg \
@@ -178,6 +178,20 @@ experiment-style-skips: install
 	$(BIN)/python benchmarks/eval_style_transfer.py --num-contents 6 --sizes 384 --per-layer --styles $(PAINTINGS) \
 	  --extra-pipeline "relative loss=runs/style_loss_relative/pipeline" "skips 3-2=runs/style_skips/pipeline" \
 	  "skips 3-2-1=runs/style_skips_all/pipeline"
+
+# Experiment: two ways to spend on relu2_1 / relu3_1. Arm 1 is the relative-loss control of experiment-style-loss
+# again (same start, settings and step count) with style modulation: every decoder layer scaled and shifted from the
+# style's relu1_1..relu4_1 statistics (--decoder-style-modulation, runs/style_film). Arm 2 resumes the skips 3-2 arm
+# of experiment-style-skips with style weight 5 for 1,567 more steps (runs/style_skips_w5). One thread each, side by side.
+experiment-style-modulation: install
+	OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-style-modulation --output-dir runs/style_film \
+	  --max-train-steps 1281 --max-train-minutes 95 > runs/style_film.log 2>&1 & \
+	OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-skip-layers relu3_1 relu2_1 --style-weight 5 \
+	  --output-dir runs/style_skips_w5 --resume-from-checkpoint runs/style_skips/checkpoints/step_00001281 \
+	  --max-train-steps 2848 --max-train-minutes 200 > runs/style_skips_w5.log 2>&1 & wait
+	for arm in style_film style_skips_w5; do for size in 384 512; do \
+	  $(EVAL_STYLE_OURS) --sizes $$size --per-layer --pipeline runs/$$arm/pipeline --json runs/$$arm/eval$$size.json \
+	  | grep gan_models; done; done
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144
