@@ -150,7 +150,7 @@ class StyleDecoder(ModelMixin, ConfigMixin):
         self.modulation = None
         if style_modulation:
             self.modulation = nn.Sequential(nn.Linear(2 * sum(widths), modulation_hidden), nn.ReLU(),
-                                            nn.Linear(modulation_hidden, 2 * sum(self.modulated_channels)))
+                                            nn.Linear(modulation_hidden, self.film_size))
             nn.init.zeros_(self.modulation[-1].weight)
             nn.init.zeros_(self.modulation[-1].bias)
 
@@ -165,8 +165,13 @@ class StyleDecoder(ModelMixin, ConfigMixin):
                 channels.append(last)
         return channels
 
+    @property
+    def film_size(self):
+        """Length of a FiLM vector: a scale and a shift per modulated channel."""
+        return 2 * sum(self.modulated_channels)
+
     def film(self, style_features):
-        """The scale/shift vector (B x 2*sum(modulated_channels)) for a style's {layer: features} (relu1_1..relu4_1)."""
+        """The scale/shift vector (B x film_size) for a style's {layer: features} (relu1_1..relu4_1)."""
         return self.modulation(style_vector(style_features).to(self.modulation[0].weight.dtype))
 
     def forward(self, features, size=None, skips=(), film=None):

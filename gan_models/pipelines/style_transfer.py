@@ -58,7 +58,7 @@ class StyleTransferPipeline(BasePipeline):
         inputs = [torch.zeros(1, self.encoder.channels[name], 64 // downscale[name], 64 // downscale[name])
                   for name in self.decoder.input_layers]
         if self.decoder.modulation is not None:
-            inputs.append(torch.zeros(1, 2 * sum(self.decoder.modulated_channels)))
+            inputs.append(torch.zeros(1, self.decoder.film_size))
         encoder = EncoderGraph(self.encoder, self.decoder.style_layers)
         self.onnx = {"encoder": OnnxModule(encoder, (torch.zeros(1, 3, 64, 64),)),
                      "decoder": OnnxModule(DecoderGraph(self.decoder), tuple(inputs))}
@@ -125,7 +125,7 @@ class StyleTransferPipeline(BasePipeline):
         if self._onnx_ready():
             inputs = [features[name] for name in self.decoder.input_layers]
             if self.decoder.modulation is not None:  # the graph always takes one; zeros = no modulation
-                inputs.append(film if film is not None else torch.zeros(1, 2 * sum(self.decoder.modulated_channels)))
+                inputs.append(film if film is not None else torch.zeros(1, self.decoder.film_size))
             return self.onnx["decoder"](*inputs)[..., :size[0], :size[1]]  # odd sizes: the pools rounded up
         features = {name: channels_last(features[name]) for name in self.decoder.input_layers}
         return self.decoder.decode(features, size, film)
