@@ -44,7 +44,7 @@ class StyleTransferPipeline(BasePipeline):
         super().__init__(**kwargs)
         self.presets = dict(presets or {})
         self._preset_files = {}  # name -> (image as loaded, its file's bytes)
-        self.onnx = None  # {"encoder": OnnxModule, "decoder": OnnxModule} once use_onnxruntime() ran
+        self.onnx = None  # {encoder layers (tuple): OnnxModule, "decoder": OnnxModule} once use_onnxruntime() ran
 
     def use_onnxruntime(self, enabled=True):
         """Run encoder and decoder through ONNX Runtime on the CPU (float32). The sessions are exported from the
@@ -59,9 +59,10 @@ class StyleTransferPipeline(BasePipeline):
                   for name in self.decoder.input_layers]
         if self.decoder.modulation is not None:
             inputs.append(torch.zeros(1, self.decoder.film_size))
-        encoder = EncoderGraph(self.encoder, self.decoder.style_layers)
-        self.onnx = {"encoder": OnnxModule(encoder, (torch.zeros(1, 3, 64, 64),)),
-                     "decoder": OnnxModule(DecoderGraph(self.decoder), tuple(inputs))}
+        image = (torch.zeros(1, 3, 64, 64),)
+        self.onnx = {layers: OnnxModule(EncoderGraph(self.encoder, layers), image)
+                     for layers in {self.decoder.input_layers, self.decoder.style_layers}}
+        self.onnx["decoder"] = OnnxModule(DecoderGraph(self.decoder), tuple(inputs))
         return self
 
     def _onnx_ready(self):
@@ -113,12 +114,11 @@ class StyleTransferPipeline(BasePipeline):
         size = fit_within(style.width, style.height, self.config["style_size"])
         return (pil_to_tensor(style.resize(size, Image.BICUBIC)) * 2 - 1).to(self.device, self.dtype)
 
-    def _features(self, rgb):
-        """{layer: features} for the layers the decoder reads (relu4_1 and any skips) and, for a style-modulated
-        decoder, the rest of the style layers."""
-        layers = self.decoder.style_layers
+    def _features(self, rgb, layers):
+        """{layer: features} for `layers`: the decoder's `input_layers` for the content, its `style_layers` (all
+        levels, for a style-modulated decoder) for the style."""
         if self._onnx_ready():
-            return dict(zip(layers, self.onnx["encoder"](rgb)))  # EncoderGraph returns a tuple, even of one
+            return dict(zip(layers, self.onnx[layers](rgb)))  # EncoderGraph returns a tuple, even of one
         return self.encoder(channels_last(rgb), layers)
 
     def _decode(self, features, size, film=None):
@@ -132,7 +132,8 @@ class StyleTransferPipeline(BasePipeline):
 
     def stylize(self, content, style, strength):
         work, resized = working_tensor(content, self.config["max_size"], self.device, self.dtype)
-        features, style_features = self._features(work), self._features(style)
+        features = self._features(work, self.decoder.input_layers)
+        style_features = self._features(style, self.decoder.style_layers)
         # every level the decoder reads gets the style's statistics, blended by the strength
         blended = {name: strength * adain(features[name], style_features[name]) + (1 - strength) * features[name]
                    for name in self.decoder.input_layers}
