@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -192,6 +192,19 @@ experiment-style-modulation: install
 	for arm in style_film style_skips_w5; do for size in 384 512; do \
 	  $(EVAL_STYLE_OURS) --sizes $$size --per-layer --pipeline runs/$$arm/pipeline --json runs/$$arm/eval$$size.json \
 	  | grep gan_models; done; done
+
+# Modulation and skips together: the skips 3-2 + style weight 5 arm (runs/style_skips_w5, step 2848) gains the FiLM
+# modulation (added at zero) and trains on at style weight 5 (runs/style_film_skips_w5) and 8 (runs/style_film_skips_w8),
+# 1,281 steps each. One thread each, side by side.
+STYLE_FILM_SKIPS := OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-style-modulation \
+	--decoder-skip-layers relu3_1 relu2_1 --init-from runs/style_skips_w5/checkpoints/step_00002848 \
+	--max-train-steps 1281 --max-train-minutes 95
+experiment-style-film-skips: install
+	for weight in 5 8; do $(STYLE_FILM_SKIPS) --style-weight $$weight --output-dir runs/style_film_skips_w$$weight \
+	  > runs/style_film_skips_w$$weight.log 2>&1 & done; wait
+	for weight in 5 8; do for size in 384 512; do \
+	  $(EVAL_STYLE_OURS) --sizes $$size --per-layer --pipeline runs/style_film_skips_w$$weight/pipeline \
+	  --json runs/style_film_skips_w$$weight/eval$$size.json | grep gan_models; done; done
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144
