@@ -8,7 +8,7 @@ from PIL import Image
 
 from gan_models import InvalidInputError, StyleDecoder, StyleEncoder, StyleTransferPipeline, VGG16Features
 from gan_models.color import rgb_to_lab
-from gan_models.models.adain import STYLE_LAYERS
+from gan_models.models.adain import STYLE_LAYERS, adain
 from gan_models.pipelines.resize import pil_to_tensor
 from gan_models.pipelines.style_transfer import match_color_statistics
 from gan_models.training.style_recipe import ABSOLUTE_STYLE_SCALE, absolute_style_error, extra_layers_in
@@ -30,6 +30,18 @@ def test_encoder_is_cut_from_vgg16_filters_with_largest_norm():
     assert torch.equal(encoder.convs[1].weight, second[kept2][:, kept])
     features = encoder(torch.zeros(1, 3, 37, 50))
     assert features["relu4_1"].shape == (1, 16, 5, 7)
+
+
+def test_adain_gives_each_channel_the_style_statistics_and_strength_interpolates():
+    torch.manual_seed(0)
+    content = torch.randn(2, 5, 17, 23).relu() * torch.rand(1, 5, 1, 1) * 10
+    style = torch.randn(2, 5, 9, 11) * torch.rand(1, 5, 1, 1) * 3 + torch.randn(1, 5, 1, 1)
+    out = adain(content, style)
+    assert torch.allclose(out.mean((2, 3)), style.mean((2, 3)), atol=1e-4)
+    assert torch.allclose(out.std((2, 3)), style.std((2, 3)), rtol=1e-3)
+    assert torch.allclose(adain(content, style, strength=0.0), content, atol=1e-5)
+    assert torch.allclose(adain(content, style, strength=0.25), 0.25 * out + 0.75 * content, atol=1e-4)
+    assert adain(content.half(), style.half()).dtype == torch.float16
 
 
 def test_absolute_style_loss_is_the_benchmark_style_distance():

@@ -135,7 +135,7 @@ class StyleTransferPipeline(BasePipeline):
         features = self._features(work, self.decoder.input_layers)
         style_features = self._features(style, self.decoder.style_layers)
         # every level the decoder reads gets the style's statistics, blended by the strength
-        blended = {name: strength * adain(features[name], style_features[name]) + (1 - strength) * features[name]
+        blended = {name: adain(features[name], style_features[name], strength=strength)
                    for name in self.decoder.input_layers}
         film = None
         if self.decoder.modulation is not None:
