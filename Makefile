@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -205,6 +205,14 @@ experiment-style-film-skips: install
 	for weight in 5 8; do for size in 384 512; do \
 	  $(EVAL_STYLE_OURS) --sizes $$size --per-layer --pipeline runs/style_film_skips_w$$weight/pipeline \
 	  --json runs/style_film_skips_w$$weight/eval$$size.json | grep gan_models; done; done
+
+# The weight-5 arm of experiment-style-film-skips trained on (runs/style_film_skips_w5_long).
+experiment-style-film-skips-long: install
+	$(STYLE_FILM_SKIPS) --style-weight 5 --output-dir runs/style_film_skips_w5_long \
+	  --resume-from-checkpoint runs/style_film_skips_w5/checkpoints/step_00001281 --max-train-steps 1800 \
+	  --max-train-minutes 200 > runs/style_film_skips_w5_long.log 2>&1
+	$(EVAL_STYLE_OURS) --sizes 384 --per-layer --pipeline runs/style_film_skips_w5_long/pipeline \
+	  --json runs/style_film_skips_w5_long/eval384.json | grep gan_models
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144

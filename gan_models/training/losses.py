@@ -45,13 +45,3 @@ def perceptual_distance(vgg, a, b, layers=("relu1_2", "relu2_2", "relu3_3"), red
     distance = torch.stack(per_layer).mean(0)
     return distance.mean() if reduce else distance
 
-
-def gram_matrix(features):
-    n, c, h, w = features.shape
-    flat = features.flatten(2)
-    return flat @ flat.transpose(1, 2) / (c * h * w)
-
-
-def mean_std(features, eps=1e-5):
-    flat = features.flatten(2)
-    return flat.mean(-1), (flat.var(-1) + eps).sqrt()
