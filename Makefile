@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -213,6 +213,23 @@ experiment-style-film-skips-long: install
 	  --max-train-minutes 200 > runs/style_film_skips_w5_long.log 2>&1
 	$(EVAL_STYLE_OURS) --sizes 384 --per-layer --pipeline runs/style_film_skips_w5_long/pipeline \
 	  --json runs/style_film_skips_w5_long/eval384.json | grep gan_models
+
+# Two arms side by side, one thread each, both continuing a bundled model with a fresh critic. Inpainting: the
+# generator now corrects a relaxed pyramid fill (--fill-relaxation-steps, default 10) and trains with the VGG16
+# perceptual loss (relu1_2..relu3_3 on the composite, weight 5) added to the shipped second-phase weights, 110 min
+# (runs/inpainting_relaxed). Style: the shipped style-modulated decoder trained on with its own settings, 125 min
+# (runs/style_film_cont). Then both measured.
+experiment-continue: install
+	mkdir -p runs
+	OMP_NUM_THREADS=1 $(INPAINT_TRAIN) --init-from pretrained/inpainting --output-dir runs/inpainting_relaxed \
+	  --adversarial-weight 0.1 --feature-matching-weight 1 --perceptual-weight 5 --eval-steps 100000 \
+	  --max-train-steps 100000 --max-train-minutes 110 > runs/inpainting_relaxed.log 2>&1 & \
+	OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-style-modulation --output-dir runs/style_film_cont \
+	  --max-train-minutes 125 > runs/style_film_cont.log 2>&1 & wait
+	$(BIN)/python benchmarks/eval_inpainting.py --pipeline runs/inpainting_relaxed/pipeline \
+	  --json runs/inpainting_relaxed/eval.json
+	for size in 384 512; do $(EVAL_STYLE_OURS) --sizes $$size --per-layer --pipeline runs/style_film_cont/pipeline \
+	  --json runs/style_film_cont/eval$$size.json | grep gan_models; done
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144

@@ -50,6 +50,9 @@ def parse_args(argv=None):
     p.add_argument("--decoder-style-modulation", action="store_true",
                    help="style_transfer: per-channel scale/shift of every decoder layer predicted from the style's "
                    "feature statistics at all levels (with --init-from: added at zero)")
+    p.add_argument("--fill-relaxation-steps", type=int, default=None,
+                   help="inpainting: Jacobi steps per pyramid level smoothing the fill the generator corrects "
+                   "(default 10; 0 is the plain pyramid fill of the releases before it)")
     p.add_argument("--identity-weight", type=float, default=None, help="style_transfer: decode(encode(x)) = x")
     p.add_argument("--vgg-path", default=None, help="VGG16Features folder (make data writes data/vgg16)")
     p.add_argument("--ema-decay", type=float, default=0.999)

@@ -4,8 +4,8 @@
 
 Every method fills the same seeded masks (medium and thick strokes, LaMa-style); the pixels under the
 mask are overwritten before any method sees the photo. Metrics are over the whole 512x512 image.
-`pyramid_fill_only` is the model's first stage without the network: the trained generator's contribution
-is the difference between its row and that one.
+`pyramid_fill_only` is the model's first stage without the network (with the pipeline's fill relaxation): the
+trained generator's contribution is the difference between its row and that one.
 """
 import argparse
 import json
@@ -35,17 +35,22 @@ def main():
                         help="override the pipeline's working_size (the correction network's resolution)")
     parser.add_argument("--flip-average", action="store_true",
                         help="turn on the pipeline's flip self-ensemble (mean of the corrections for the crop and its mirror)")
+    parser.add_argument("--fill-relaxation-steps", type=int, default=None,
+                        help="override the pipeline's fill_relaxation_steps (Jacobi steps smoothing the pyramid fill)")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
-    methods = {"gan_models": InpaintingPipeline.from_pretrained(args.pipeline, load_discriminator=False),
-               "opencv_telea": opencv_method("INPAINT_TELEA"), "opencv_ns": opencv_method("INPAINT_NS"),
-               "pyramid_fill_only": pyramid_method}
+    pipe = InpaintingPipeline.from_pretrained(args.pipeline, load_discriminator=False)
     if args.working_size:
-        methods["gan_models"].config["working_size"] = args.working_size
+        pipe.config["working_size"] = args.working_size
     if args.flip_average:
-        methods["gan_models"].config["flip_average"] = True
+        pipe.config["flip_average"] = True
+    if args.fill_relaxation_steps is not None:
+        pipe.config["fill_relaxation_steps"] = args.fill_relaxation_steps
+    methods = {"gan_models": pipe, "opencv_telea": opencv_method("INPAINT_TELEA"),
+               "opencv_ns": opencv_method("INPAINT_NS"),
+               "pyramid_fill_only": pyramid_method(pipe.config["fill_relaxation_steps"])}
     perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
     files = list_images(args.data)
     results = {}
@@ -53,7 +58,8 @@ def main():
         for name, row in evaluate_inpainting(methods, files, perceptual, args.size, (kind,)).items():
             results[f"{name} ({kind})"] = row
     print(f"{len(files)} held-out photos from {args.data} at {args.size}x{args.size}; working size "
-          f"{methods['gan_models'].config['working_size']}; flip average {methods['gan_models'].config['flip_average']}; "
+          f"{pipe.config['working_size']}; flip average {pipe.config['flip_average']}; fill relaxation steps "
+          f"{pipe.config['fill_relaxation_steps']}; "
           f"{torch.get_num_threads()} threads on {platform.machine()} ({os.cpu_count()} cores)\n")
     print(format_metrics_table(results))
     for kind in args.kinds:

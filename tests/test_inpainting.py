@@ -115,6 +115,23 @@ def test_pyramid_fill_keeps_known_pixels_and_fills_from_them():
     assert pyramid_fill(image, torch.ones(2, 1, 37, 50)).shape == image.shape  # nothing known: no crash
 
 
+def test_relaxation_keeps_known_pixels_and_moves_the_fill_towards_the_harmonic_one():
+    """A linear ramp is harmonic: with an interior hole, Laplace's equation has the ramp itself as its solution,
+    so every relaxation step must bring the fill closer to it; the plain pyramid fill leaves plateaus."""
+    height, width = 64, 80
+    ys, xs = torch.meshgrid(torch.linspace(-1, 1, height), torch.linspace(-1, 1, width), indexing="ij")
+    ramp = torch.stack([0.6 * xs + 0.3 * ys, -0.5 * ys, 0.2 * xs])[None]
+    hole = torch.zeros(1, 1, height, width)
+    hole[..., 12:50, 20:60] = 1
+    errors = []
+    for steps in (0, 5, 20):
+        filled = pyramid_fill(ramp * (1 - hole), hole, relaxation_steps=steps)
+        assert torch.equal(filled * (1 - hole), ramp * (1 - hole))
+        errors.append(float(((filled - ramp) * hole).abs().max()))
+    assert errors[0] > errors[1] > errors[2], errors
+    assert errors[2] < 0.5 * errors[0], errors
+
+
 def test_fill_hole_with_a_zero_correction_is_the_pyramid_fill():
     recipe = InpaintingRecipe(generator_channels=(8, 16, 32))
     generator = recipe.build_generator()
@@ -122,6 +139,23 @@ def test_fill_hole_with_a_zero_correction_is_the_pyramid_fill():
     hole = torch.zeros(1, 1, 32, 32)
     hole[..., 8:20, 8:20] = 1
     assert torch.equal(fill_hole(generator, image, hole), pyramid_fill(image * (1 - hole), hole))
+    relaxed = fill_hole(generator, image, hole, relaxation_steps=4)
+    assert torch.equal(relaxed, pyramid_fill(image * (1 - hole), hole, relaxation_steps=4))
+    assert not torch.equal(relaxed, fill_hole(generator, image, hole))
+
+
+def test_pipeline_fills_with_its_configured_relaxation(tmp_path):
+    recipe = InpaintingRecipe(generator_channels=(8, 16, 32), working_size=64, fill_relaxation_steps=6)
+    pipe = recipe.build_pipeline(recipe.build_generator(), None)  # zero correction: the output is the fill
+    image, mask = photo(64, 48), box_mask((64, 48), (10, 8, 40, 30))
+    out = np.asarray(pipe(image=image, mask_image=mask).images[0], dtype=np.float32)
+    rgb = torch.from_numpy(np.asarray(image, dtype=np.float32)).permute(2, 0, 1)[None] / 127.5 - 1
+    hole = torch.from_numpy(np.asarray(mask) > 127).float()[None, None]
+    for steps, agrees in ((6, True), (0, False)):
+        expected = ((pyramid_fill(rgb * (1 - hole), hole, steps).clamp(-1, 1) + 1) * 127.5)[0].permute(1, 2, 0)
+        assert (np.abs(out - expected.numpy()).max() <= 1) == agrees
+    pipe.save_pretrained(tmp_path / "relaxed")
+    assert InpaintingPipeline.from_pretrained(tmp_path / "relaxed").config["fill_relaxation_steps"] == 6
 
 
 def test_flip_average_is_the_mean_of_a_crop_and_its_mirror(pipe):
@@ -156,7 +190,8 @@ def test_bundled_model_fills_holes_from_their_context():
     from gan_models.training.degradations import random_mask
 
     trained = InpaintingPipeline.from_pretrained(BUNDLED)
-    pyramid_only = InpaintingPipeline(generator=InpaintingRecipe().build_generator().eval())
+    pyramid_only = InpaintingPipeline(generator=InpaintingRecipe().build_generator().eval(),
+                                      fill_relaxation_steps=trained.config["fill_relaxation_steps"])
     scores = {"trained": [], "pyramid_only": [], "flat": []}
     for name in ("held_out_photo.jpg", "held_out_sky.jpg"):
         truth = np.asarray(Image.open(os.path.join(ROOT, "tests", "data", name)).convert("RGB"))

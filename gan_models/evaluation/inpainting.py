@@ -20,16 +20,18 @@ def opencv_method(flag_name):
     return run
 
 
-def pyramid_method(image, mask):
-    """The pyramid fill alone (what the generator starts from), at full resolution."""
-    import torch
+def pyramid_method(relaxation_steps=0):
+    """The pyramid fill alone (what the generator starts from), at full resolution, as a method."""
+    def run(image, mask):
+        import torch
 
-    from ..models import pyramid_fill
+        from ..models import pyramid_fill
 
-    rgb = torch.from_numpy(np.asarray(image, dtype=np.float32)).permute(2, 0, 1)[None].contiguous()
-    hole = torch.from_numpy(mask.astype(np.float32))[None, None]
-    filled = pyramid_fill(rgb * (1 - hole), hole)[0].permute(1, 2, 0).numpy()
-    return Image.fromarray(np.clip(filled + 0.5, 0, 255).astype(np.uint8))
+        rgb = torch.from_numpy(np.asarray(image, dtype=np.float32)).permute(2, 0, 1)[None].contiguous()
+        hole = torch.from_numpy(mask.astype(np.float32))[None, None]
+        filled = pyramid_fill(rgb * (1 - hole), hole, relaxation_steps)[0].permute(1, 2, 0).numpy()
+        return Image.fromarray(np.clip(filled + 0.5, 0, 255).astype(np.uint8))
+    return run
 
 
 def pipeline_method(pipe):

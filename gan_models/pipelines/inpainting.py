@@ -22,11 +22,13 @@ class InpaintingPipeline(BasePipeline):
       visiting only tiles that contain masked pixels.
     With `flip_average` (config) the generator's correction is the mean of its corrections for the crop and
     for its mirror image (a self-ensemble: one batch of two, about twice the network's time).
+    `fill_relaxation_steps` (config) smooths the pyramid fill the generator corrects (see `pyramid_fill`); it
+    must be what the generator was trained with (0 for folders that predate it).
     """
 
     components = {"generator": UNetGenerator, "discriminator": PatchGANDiscriminator}
     default_config = {"working_size": 256, "context": 0.5, "max_downscale": 2.0, "tile_margin": 32,
-                      "flip_average": False}
+                      "flip_average": False, "fill_relaxation_steps": 0}
 
     @torch.no_grad()
     def __call__(self, image, mask_image, return_dict=True):
@@ -83,7 +85,7 @@ class InpaintingPipeline(BasePipeline):
         region = photo[top:bottom, left:right]
         rgb = torch.from_numpy(np.ascontiguousarray(region)).permute(2, 0, 1)[None].float().contiguous() / 127.5 - 1
         hole = torch.from_numpy(crop_mask.astype(np.float32))[None, None]
-        coarse = pyramid_fill(rgb * (1 - hole), hole)
+        coarse = pyramid_fill(rgb * (1 - hole), hole, self.config["fill_relaxation_steps"])
         work_width, work_height = fit_within(region.shape[1], region.shape[0], self.config["working_size"])
         small_coarse, small_hole = coarse, hole
         if (work_height, work_width) != tuple(region.shape[:2]):
@@ -124,7 +126,7 @@ def fill_correction(generator, coarse, hole, flip_average=False):
     return (both[:1] + both[1:].flip(-1)) / 2 * hole
 
 
-def fill_hole(generator, image, hole):
+def fill_hole(generator, image, hole, relaxation_steps=0):
     """The whole model as training sees it: image in [-1, 1] (hole content ignored) -> filled image."""
-    coarse = pyramid_fill(image * (1 - hole), hole)
+    coarse = pyramid_fill(image * (1 - hole), hole, relaxation_steps)
     return (coarse + fill_correction(generator, coarse, hole)).clamp(-1, 1)

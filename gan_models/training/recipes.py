@@ -138,13 +138,21 @@ class InpaintingRecipe(Recipe):
     hole_weight = 6.0
 
     def __init__(self, generator_channels=(16, 32, 64, 128, 256), discriminator_channels=64, working_size=256,
-                 seed=0):
+                 fill_relaxation_steps=10, seed=0):
         self.generator_channels = tuple(generator_channels)
         self.discriminator_channels = discriminator_channels
         self.working_size = working_size
+        self.fill_relaxation_steps = fill_relaxation_steps
         import numpy as np
 
         self.rng = np.random.default_rng(seed)
+
+    def setup(self, args, device):
+        if getattr(args, "fill_relaxation_steps", None) is not None:
+            self.fill_relaxation_steps = args.fill_relaxation_steps
+
+    def summary(self):
+        return {"first stage": f"pyramid fill + {self.fill_relaxation_steps} Jacobi relaxation steps per level"}
 
     def build_generator(self):
         generator = UNetGenerator(in_channels=4, out_channels=3, channels=self.generator_channels)
@@ -162,7 +170,7 @@ class InpaintingRecipe(Recipe):
         return {"inputs": clean * (1 - mask), "target": clean, "mask": mask, "clean": clean}
 
     def generate(self, generator, example):
-        return fill_hole(generator, example["inputs"], example["mask"])
+        return fill_hole(generator, example["inputs"], example["mask"], self.fill_relaxation_steps)
 
     def compose(self, output, example):
         mask = example["mask"]
@@ -182,7 +190,8 @@ class InpaintingRecipe(Recipe):
         return evaluate_inpainting({"model": pipe}, files, perceptual, size=256, kinds=("medium", "thick"))
 
     def build_pipeline(self, generator, discriminator):
-        return InpaintingPipeline(generator=generator, discriminator=discriminator, working_size=self.working_size)
+        return InpaintingPipeline(generator=generator, discriminator=discriminator, working_size=self.working_size,
+                                  fill_relaxation_steps=self.fill_relaxation_steps)
 
 
 class DamageDetectionRecipe(Recipe):
