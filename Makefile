@@ -82,9 +82,9 @@ train-damage-detection: install
 bundle: install
 	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting/pipeline pretrained/inpainting --drop discriminator \
 		--notes docs/inpainting_card.md --metrics benchmarks/results/inpainting.json
-	$(BIN)/python scripts/bundle_pipeline.py runs/style_film/pipeline pretrained/style-transfer --drop discriminator \
+	$(BIN)/python scripts/bundle_pipeline.py runs/style_film_cont/pipeline pretrained/style-transfer --drop discriminator \
 		--component vintage=runs/vintage/pipeline/generator --notes docs/style_transfer_card.md \
-		--metrics benchmarks/results/style_transfer.json \
+		--metrics benchmarks/results/style_transfer_continued.json \
 		--preset van-gogh-cafe-terrace=data/art/e89d77e95eee.jpg van-gogh-harvest=data/art/2aee8d38e24e.jpg \
 		van-gogh-church-at-auvers=data/art_val/a935b3165915.jpg van-gogh-night-cafe=data/art/8e500088d1ca.jpg
 	$(BIN)/python scripts/bundle_pipeline.py runs/damage_detection/pipeline pretrained/restoration \
