@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -230,6 +230,21 @@ experiment-continue: install
 	  --json runs/inpainting_relaxed/eval.json
 	for size in 384 512; do $(EVAL_STYLE_OURS) --sizes $$size --per-layer --pipeline runs/style_film_cont/pipeline \
 	  --json runs/style_film_cont/eval$$size.json | grep gan_models; done
+
+# experiment-continue resumed (optimizer and critic state kept) for about 95 more minutes per arm, one thread each,
+# into new folders: runs/inpainting_relaxed2 and runs/style_film_cont2 (the time limits count the first segment too).
+experiment-continue-more: install
+	OMP_NUM_THREADS=1 $(INPAINT_TRAIN) --init-from pretrained/inpainting --output-dir runs/inpainting_relaxed2 \
+	  --adversarial-weight 0.1 --feature-matching-weight 1 --perceptual-weight 5 --eval-steps 100000 \
+	  --resume-from-checkpoint runs/inpainting_relaxed/checkpoints/step_00001296 \
+	  --max-train-steps 100000 --max-train-minutes 205 > runs/inpainting_relaxed2.log 2>&1 & \
+	OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-style-modulation --output-dir runs/style_film_cont2 \
+	  --resume-from-checkpoint runs/style_film_cont/checkpoints/step_00001501 \
+	  --max-train-minutes 220 > runs/style_film_cont2.log 2>&1 & wait
+	$(BIN)/python benchmarks/eval_inpainting.py --pipeline runs/inpainting_relaxed2/pipeline \
+	  --json runs/inpainting_relaxed2/eval.json
+	for size in 384 512; do $(EVAL_STYLE_OURS) --sizes $$size --per-layer --pipeline runs/style_film_cont2/pipeline \
+	  --json runs/style_film_cont2/eval$$size.json | grep gan_models; done
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144
