@@ -82,9 +82,9 @@ train-damage-detection: install
 bundle: install
 	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting_relaxed/pipeline pretrained/inpainting --drop discriminator \
 		--notes docs/inpainting_card.md --metrics benchmarks/results/inpainting.json
-	$(BIN)/python scripts/bundle_pipeline.py runs/style_film_cont/pipeline pretrained/style-transfer --drop discriminator \
+	$(BIN)/python scripts/bundle_pipeline.py runs/style_film_cont2/pipeline pretrained/style-transfer --drop discriminator \
 		--component vintage=runs/vintage/pipeline/generator --notes docs/style_transfer_card.md \
-		--metrics benchmarks/results/style_transfer_continued.json \
+		--metrics benchmarks/results/style_transfer.json \
 		--preset van-gogh-cafe-terrace=data/art/e89d77e95eee.jpg van-gogh-harvest=data/art/2aee8d38e24e.jpg \
 		van-gogh-church-at-auvers=data/art_val/a935b3165915.jpg van-gogh-night-cafe=data/art/8e500088d1ca.jpg
 	$(BIN)/python scripts/bundle_pipeline.py runs/damage_detection/pipeline pretrained/restoration \
@@ -105,7 +105,7 @@ EVAL_STYLE_OURS = $(BIN)/python benchmarks/eval_style_transfer.py --ours-only --
 
 eval-style-transfer: install
 	$(BIN)/pip install -q -r requirements-bench.txt && $(BIN)/pip install -q --no-deps vintagify==0.1.2
-	$(BIN)/python benchmarks/eval_style_transfer.py --num-contents 6 --json benchmarks/results/style_transfer.json --styles $(PAINTINGS)
+	$(BIN)/python benchmarks/eval_style_transfer.py --num-contents 6 --per-layer --json benchmarks/results/style_transfer.json --styles $(PAINTINGS)
 
 # Experiment reported in the README (not shipped): the 1,401-step style run resumed with the jigsaw-piece paintings.
 experiment-style-pieces: install
