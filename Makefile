@@ -219,13 +219,13 @@ experiment-style-film-skips-long: install
 # perceptual loss (relu1_2..relu3_3 on the composite, weight 5) added to the shipped second-phase weights, 110 min
 # (runs/inpainting_relaxed). Style: the shipped style-modulated decoder trained on with its own settings, 125 min
 # (runs/style_film_cont). Then both measured.
+INPAINT_CONTINUE := OMP_NUM_THREADS=1 $(INPAINT_TRAIN) --init-from pretrained/inpainting --adversarial-weight 0.1 \
+	--feature-matching-weight 1 --perceptual-weight 5 --eval-steps 100000 --max-train-steps 100000
+STYLE_CONTINUE := OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-style-modulation
 experiment-continue: install
 	mkdir -p runs
-	OMP_NUM_THREADS=1 $(INPAINT_TRAIN) --init-from pretrained/inpainting --output-dir runs/inpainting_relaxed \
-	  --adversarial-weight 0.1 --feature-matching-weight 1 --perceptual-weight 5 --eval-steps 100000 \
-	  --max-train-steps 100000 --max-train-minutes 110 > runs/inpainting_relaxed.log 2>&1 & \
-	OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-style-modulation --output-dir runs/style_film_cont \
-	  --max-train-minutes 125 > runs/style_film_cont.log 2>&1 & wait
+	$(INPAINT_CONTINUE) --output-dir runs/inpainting_relaxed --max-train-minutes 110 > runs/inpainting_relaxed.log 2>&1 & \
+	$(STYLE_CONTINUE) --output-dir runs/style_film_cont --max-train-minutes 125 > runs/style_film_cont.log 2>&1 & wait
 	$(BIN)/python benchmarks/eval_inpainting.py --pipeline runs/inpainting_relaxed/pipeline \
 	  --json runs/inpainting_relaxed/eval.json
 	for size in 384 512; do $(EVAL_STYLE_OURS) --sizes $$size --per-layer --pipeline runs/style_film_cont/pipeline \
@@ -234,13 +234,10 @@ experiment-continue: install
 # experiment-continue resumed (optimizer and critic state kept) for about 95 more minutes per arm, one thread each,
 # into new folders: runs/inpainting_relaxed2 and runs/style_film_cont2 (the time limits count the first segment too).
 experiment-continue-more: install
-	OMP_NUM_THREADS=1 $(INPAINT_TRAIN) --init-from pretrained/inpainting --output-dir runs/inpainting_relaxed2 \
-	  --adversarial-weight 0.1 --feature-matching-weight 1 --perceptual-weight 5 --eval-steps 100000 \
-	  --resume-from-checkpoint runs/inpainting_relaxed/checkpoints/step_00001296 \
-	  --max-train-steps 100000 --max-train-minutes 205 > runs/inpainting_relaxed2.log 2>&1 & \
-	OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-style-modulation --output-dir runs/style_film_cont2 \
-	  --resume-from-checkpoint runs/style_film_cont/checkpoints/step_00001501 \
-	  --max-train-minutes 220 > runs/style_film_cont2.log 2>&1 & wait
+	$(INPAINT_CONTINUE) --output-dir runs/inpainting_relaxed2 --max-train-minutes 205 \
+	  --resume-from-checkpoint runs/inpainting_relaxed/checkpoints/step_00001296 > runs/inpainting_relaxed2.log 2>&1 & \
+	$(STYLE_CONTINUE) --output-dir runs/style_film_cont2 --max-train-minutes 220 \
+	  --resume-from-checkpoint runs/style_film_cont/checkpoints/step_00001501 > runs/style_film_cont2.log 2>&1 & wait
 	$(BIN)/python benchmarks/eval_inpainting.py --pipeline runs/inpainting_relaxed2/pipeline \
 	  --json runs/inpainting_relaxed2/eval.json
 	for size in 384 512; do $(EVAL_STYLE_OURS) --sizes $$size --per-layer --pipeline runs/style_film_cont2/pipeline \
