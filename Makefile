@@ -218,18 +218,19 @@ experiment-style-film-skips-long: install
 # generator now corrects a relaxed pyramid fill (--fill-relaxation-steps, default 10) and trains with the VGG16
 # perceptual loss (relu1_2..relu3_3 on the composite, weight 5) added to the shipped second-phase weights, 110 min
 # (runs/inpainting_relaxed). Style: the shipped style-modulated decoder trained on with its own settings, 125 min
-# (runs/style_film_cont). Then both measured.
+# (runs/style_film_cont). Then both measured. (It ran when pretrained/ held the releases of commit 5675ee5.)
 INPAINT_CONTINUE := OMP_NUM_THREADS=1 $(INPAINT_TRAIN) --init-from pretrained/inpainting --adversarial-weight 0.1 \
 	--feature-matching-weight 1 --perceptual-weight 5 --eval-steps 100000 --max-train-steps 100000
 STYLE_CONTINUE := OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-style-modulation
+# $(call measure_continued,INPAINTING_RUN,STYLE_RUN): both runs measured (ours only for style, at 384 and 512 px)
+measure_continued = $(BIN)/python benchmarks/eval_inpainting.py --pipeline runs/$(1)/pipeline --json runs/$(1)/eval.json && \
+	for size in 384 512; do $(EVAL_STYLE_OURS) --sizes $$size --per-layer --pipeline runs/$(2)/pipeline \
+	  --json runs/$(2)/eval$$size.json | grep gan_models; done
 experiment-continue: install
 	mkdir -p runs
 	$(INPAINT_CONTINUE) --output-dir runs/inpainting_relaxed --max-train-minutes 110 > runs/inpainting_relaxed.log 2>&1 & \
 	$(STYLE_CONTINUE) --output-dir runs/style_film_cont --max-train-minutes 125 > runs/style_film_cont.log 2>&1 & wait
-	$(BIN)/python benchmarks/eval_inpainting.py --pipeline runs/inpainting_relaxed/pipeline \
-	  --json runs/inpainting_relaxed/eval.json
-	for size in 384 512; do $(EVAL_STYLE_OURS) --sizes $$size --per-layer --pipeline runs/style_film_cont/pipeline \
-	  --json runs/style_film_cont/eval$$size.json | grep gan_models; done
+	$(call measure_continued,inpainting_relaxed,style_film_cont)
 
 # experiment-continue resumed (optimizer and critic state kept) for about 95 more minutes per arm, one thread each,
 # into new folders: runs/inpainting_relaxed2 and runs/style_film_cont2 (the time limits count the first segment too).
@@ -238,10 +239,7 @@ experiment-continue-more: install
 	  --resume-from-checkpoint runs/inpainting_relaxed/checkpoints/step_00001296 > runs/inpainting_relaxed2.log 2>&1 & \
 	$(STYLE_CONTINUE) --output-dir runs/style_film_cont2 --max-train-minutes 220 \
 	  --resume-from-checkpoint runs/style_film_cont/checkpoints/step_00001501 > runs/style_film_cont2.log 2>&1 & wait
-	$(BIN)/python benchmarks/eval_inpainting.py --pipeline runs/inpainting_relaxed2/pipeline \
-	  --json runs/inpainting_relaxed2/eval.json
-	for size in 384 512; do $(EVAL_STYLE_OURS) --sizes $$size --per-layer --pipeline runs/style_film_cont2/pipeline \
-	  --json runs/style_film_cont2/eval$$size.json | grep gan_models; done
+	$(call measure_continued,inpainting_relaxed2,style_film_cont2)
 
 # Style distance against training length: checkpoints of train-style-long exported and measured (ours only).
 STYLE_LENGTH_STEPS := 4481 5500 6500 7144
