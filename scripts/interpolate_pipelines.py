@@ -4,7 +4,7 @@ typically a model and a fine-tuned copy of it, to pick a point between them with
     python scripts/interpolate_pipelines.py BASE TUNED OUT --alpha 0.2
 
 OUT is a copy of BASE whose components' weights are (1 - alpha) * BASE + alpha * TUNED (float32; bundle_pipeline.py
-stores them as fp16). Components whose weights differ in names or shapes are refused.
+stores them as fp16). Every component (weights folder) both have is blended; differing names or shapes are refused.
 """
 import argparse
 import json
@@ -29,17 +29,18 @@ def main():
     p.add_argument("tuned", type=Path)
     p.add_argument("output", type=Path)
     p.add_argument("--alpha", type=float, required=True, help="0 = base, 1 = tuned")
-    p.add_argument("--components", nargs="+", default=None, help="default: every component both folders have")
     args = p.parse_args()
     if not 0 <= args.alpha <= 1:
         raise SystemExit("--alpha must lie in [0, 1]")
-    components = args.components or sorted(d.name for d in args.base.iterdir()
-                                           if (d / WEIGHTS).exists() and (args.tuned / d.name / WEIGHTS).exists())
+    components = sorted(d.name for d in args.base.iterdir()
+                        if (d / WEIGHTS).exists() and (args.tuned / d.name / WEIGHTS).exists())
+    # every component blended before anything is written, so a refused pair leaves no half-made folder
+    states = {name: interpolate_component(args.base / name / WEIGHTS, args.tuned / name / WEIGHTS, args.alpha)
+              for name in components}
     if args.output.exists():
         shutil.rmtree(args.output)
     shutil.copytree(args.base, args.output)
-    for name in components:
-        state = interpolate_component(args.base / name / WEIGHTS, args.tuned / name / WEIGHTS, args.alpha)
+    for name, state in states.items():
         save_file(state, str(args.output / name / WEIGHTS))
     summary_path = args.output / "training_summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {"training": {}}
