@@ -33,6 +33,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--working-size", type=int, default=None,
                         help="override the pipeline's working_size (the correction network's resolution)")
+    parser.add_argument("--max-downscale", type=float, default=None,
+                        help="override the pipeline's max_downscale (how far a crop may shrink to the working size)")
     parser.add_argument("--flip-average", action="store_true",
                         help="turn on the pipeline's flip self-ensemble (mean of the corrections for the crop and its mirror)")
     parser.add_argument("--fill-relaxation-steps", type=int, default=None,
@@ -44,6 +46,8 @@ def main():
     pipe = InpaintingPipeline.from_pretrained(args.pipeline, load_discriminator=False)
     if args.working_size:
         pipe.config["working_size"] = args.working_size
+    if args.max_downscale:
+        pipe.config["max_downscale"] = args.max_downscale
     if args.flip_average:
         pipe.config["flip_average"] = True
     if args.fill_relaxation_steps is not None:
