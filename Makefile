@@ -7,8 +7,8 @@ export GRADIO_ANALYTICS_ENABLED ?= False
 DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 mate-backgrounds \
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
-.PHONY: experiment-inpainting-scale experiment-inpainting-scale-control install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content eval-style-length eval-restoration bench load clean
+.PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
+	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -223,8 +223,10 @@ experiment-style-film-skips-long: install
 INPAINT_CONTINUE := OMP_NUM_THREADS=1 $(INPAINT_TRAIN) --init-from pretrained/inpainting --adversarial-weight 0.1 \
 	--feature-matching-weight 1 --perceptual-weight 5 --eval-steps 100000 --max-train-steps 100000
 STYLE_CONTINUE := OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-style-modulation
+# $(call eval_inpainting_run,RUN): the 512 px benchmark on runs/RUN/pipeline, results in runs/RUN/eval.json
+eval_inpainting_run = $(BIN)/python benchmarks/eval_inpainting.py --pipeline runs/$(1)/pipeline --json runs/$(1)/eval.json
 # $(call measure_continued,INPAINTING_RUN,STYLE_RUN): both runs measured (ours only for style, at 384 and 512 px)
-measure_continued = $(BIN)/python benchmarks/eval_inpainting.py --pipeline runs/$(1)/pipeline --json runs/$(1)/eval.json && \
+measure_continued = $(call eval_inpainting_run,$(1)) && \
 	for size in 384 512; do $(EVAL_STYLE_OURS) --sizes $$size --per-layer --pipeline runs/$(2)/pipeline \
 	  --json runs/$(2)/eval$$size.json | grep gan_models; done
 experiment-continue: install
@@ -246,15 +248,11 @@ experiment-continue-more: install
 # 128-256 px, stroke widths relative to 128), but a 512 px photo is corrected at the 256 px working size, where holes
 # are twice as wide in pixels. It continues on 256 px crops (batch 4, 100 min, one thread), PSNR-minded (perceptual
 # weight 0: at 256 px the VGG loss triples the step time), then is measured on the 512 px benchmark.
-INPAINT_SCALE_ARMS := 0
 experiment-inpainting-scale: install
 	mkdir -p runs
-	for weight in $(INPAINT_SCALE_ARMS); do $(INPAINT_CONTINUE) --output-dir runs/inpainting_256_p$$weight \
-	  --resolution 256 --train-batch-size 4 --perceptual-weight $$weight --ema-decay 0.998 --max-train-minutes 100 \
-	  > runs/inpainting_256_p$$weight.log 2>&1 & done; wait
-	for weight in $(INPAINT_SCALE_ARMS); do $(BIN)/python benchmarks/eval_inpainting.py --threads 1 \
-	  --pipeline runs/inpainting_256_p$$weight/pipeline --json runs/inpainting_256_p$$weight/eval.json \
-	  > runs/inpainting_256_p$$weight.eval.log 2>&1 & done; wait
+	$(INPAINT_CONTINUE) --output-dir runs/inpainting_256_p0 --resolution 256 --train-batch-size 4 --perceptual-weight 0 \
+	  --ema-decay 0.998 --max-train-minutes 100 > runs/inpainting_256_p0.log 2>&1
+	$(call eval_inpainting_run,inpainting_256_p0) --threads 1 > runs/inpainting_256_p0.eval.log 2>&1
 
 # Its control: the same PSNR-minded continuation on the 128 px crops the generator learnt on (batch 8, 70 min, one
 # thread, started beside it 30 minutes in), so the crop size and the loss change can be told apart.
@@ -262,8 +260,7 @@ experiment-inpainting-scale-control: install
 	mkdir -p runs
 	$(INPAINT_CONTINUE) --output-dir runs/inpainting_128_p0 --perceptual-weight 0 --ema-decay 0.998 \
 	  --max-train-minutes 70 > runs/inpainting_128_p0.log 2>&1
-	$(BIN)/python benchmarks/eval_inpainting.py --threads 1 --pipeline runs/inpainting_128_p0/pipeline \
-	  --json runs/inpainting_128_p0/eval.json > runs/inpainting_128_p0.eval.log 2>&1
+	$(call eval_inpainting_run,inpainting_128_p0) --threads 1 > runs/inpainting_128_p0.eval.log 2>&1
 
 # Experiment: a content-side lever for #4 (at 384 px the decoder of runs/style_film_cont2 keeps less content than
 # Magenta: 1.170 vs 1.150). That decoder trained on with its own settings plus the LPIPS-like content term
