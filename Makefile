@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-inpainting-ceiling eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -94,6 +94,10 @@ bundle: install
 
 eval-inpainting: install
 	$(BIN)/python benchmarks/eval_inpainting.py --json benchmarks/results/inpainting.json
+
+# Oracle ceilings: how far a correction computed at the working size could go (benchmarks/results/inpainting_ceiling.md)
+eval-inpainting-ceiling: install
+	$(BIN)/python benchmarks/inpainting_ceiling.py --json benchmarks/results/inpainting_ceiling.json
 
 # The GCompris "art" folders mix Van Gogh paintings with monument photos; these eight are the paintings
 # (the file names are content hashes written by make data; the last one is held out from style training).
