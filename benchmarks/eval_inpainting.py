@@ -18,18 +18,15 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gan_models import InpaintingPipeline  # noqa: E402
 from gan_models.evaluation import PerceptualMetric  # noqa: E402
-from gan_models.evaluation.inpainting import evaluate_inpainting, opencv_method, pyramid_method  # noqa: E402
+from gan_models.evaluation.inpainting import (add_benchmark_arguments, evaluate_inpainting, opencv_method,  # noqa: E402
+                                              pyramid_method)
 from gan_models.hub import format_metrics_table  # noqa: E402
 from gan_models.training.data import list_images  # noqa: E402
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pipeline", default="pretrained/inpainting")
-    parser.add_argument("--data", default="data/val")
-    parser.add_argument("--vgg-path", default="data/vgg16")
-    parser.add_argument("--size", type=int, default=512)
-    parser.add_argument("--kinds", nargs="+", default=["medium", "thick"])
+    add_benchmark_arguments(parser)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--working-size", type=int, default=None,
                         help="override the pipeline's working_size (the correction network's resolution)")
@@ -39,7 +36,6 @@ def main():
                         help="turn on the pipeline's flip self-ensemble (mean of the corrections for the crop and its mirror)")
     parser.add_argument("--fill-relaxation-steps", type=int, default=None,
                         help="override the pipeline's fill_relaxation_steps (Jacobi steps smoothing the pyramid fill)")
-    parser.add_argument("--json", default=None)
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)

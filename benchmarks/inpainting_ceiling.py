@@ -20,7 +20,8 @@ from PIL import Image, ImageOps
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gan_models import InpaintingPipeline  # noqa: E402
 from gan_models.evaluation import PerceptualMetric  # noqa: E402
-from gan_models.evaluation.inpainting import evaluation_masks, opencv_method, pipeline_method  # noqa: E402
+from gan_models.evaluation.inpainting import (add_benchmark_arguments, evaluation_masks, opencv_method,  # noqa: E402
+                                              pipeline_method, pyramid_method)
 from gan_models.evaluation.metrics import psnr  # noqa: E402
 from gan_models.hub import format_metrics_table  # noqa: E402
 from gan_models.image_io import to_rgb  # noqa: E402
@@ -30,27 +31,21 @@ from gan_models.training.data import list_images  # noqa: E402
 
 
 def oracle_fill(photo, mask, working_size, relaxation_steps):
-    """Pyramid fill plus the true residual seen at `working_size` (None: the fill alone)."""
+    """Pyramid fill plus the true residual (photo minus fill) seen at `working_size` and upsampled back."""
     truth = torch.from_numpy(np.asarray(photo, dtype=np.float32)).permute(2, 0, 1)[None]
     hole = torch.from_numpy(mask.astype(np.float32))[None, None]
     fill = pyramid_fill(truth * (1 - hole), hole, relaxation_steps)
-    if working_size is not None:
-        residual = (truth - fill) * hole
-        size = tuple(truth.shape[-2:])
-        fill = fill + resize_tensor(resize_tensor(residual, (working_size, working_size)), size) * hole
+    residual = (truth - fill) * hole
+    size = tuple(truth.shape[-2:])
+    fill = fill + resize_tensor(resize_tensor(residual, (working_size, working_size)), size) * hole
     out = fill * hole + truth * (1 - hole)
     return np.clip(out[0].permute(1, 2, 0).numpy() + 0.5, 0, 255).astype(np.uint8)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pipeline", default="pretrained/inpainting")
-    parser.add_argument("--data", default="data/val")
-    parser.add_argument("--vgg-path", default="data/vgg16")
-    parser.add_argument("--size", type=int, default=512)
+    add_benchmark_arguments(parser)
     parser.add_argument("--working-sizes", type=int, nargs="+", default=[128, 256, 384])
-    parser.add_argument("--kinds", nargs="+", default=["medium", "thick"])
-    parser.add_argument("--json", default=None)
     args = parser.parse_args()
 
     torch.set_num_threads(2)
@@ -61,7 +56,7 @@ def main():
     # one seeded draw per kind, as eval_inpainting.py makes them, so the thick masks are the same too
     masks = {kind: evaluation_masks(args.size, (kind,), len(photos))[kind] for kind in args.kinds}
     blind = {"opencv_telea": opencv_method("INPAINT_TELEA"), "opencv_ns": opencv_method("INPAINT_NS"),
-             "gan_models": pipeline_method(pipe)}
+             "gan_models": pipeline_method(pipe), "pyramid_fill_only": pyramid_method(steps)}
     results = {}
     for kind in args.kinds:
         rows = {}
@@ -70,7 +65,6 @@ def main():
             damaged = truth.copy()
             damaged[mask] = 255
             outputs = {name: np.asarray(fn(Image.fromarray(damaged), mask)) for name, fn in blind.items()}
-            outputs["pyramid_fill_only"] = oracle_fill(truth, mask, None, steps)
             for working_size in args.working_sizes:
                 outputs[f"oracle_correction_at_{working_size}"] = oracle_fill(truth, mask, working_size, steps)
             for name, out in outputs.items():

@@ -34,6 +34,16 @@ def pyramid_method(relaxation_steps=0):
     return run
 
 
+def add_benchmark_arguments(parser):
+    """The command-line options every inpainting benchmark script shares."""
+    parser.add_argument("--pipeline", default="pretrained/inpainting")
+    parser.add_argument("--data", default="data/val")
+    parser.add_argument("--vgg-path", default="data/vgg16")
+    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--kinds", nargs="+", default=["medium", "thick"])
+    parser.add_argument("--json", default=None)
+
+
 def pipeline_method(pipe):
     return lambda image, mask: pipe(image=image, mask_image=Image.fromarray(mask.astype(np.uint8) * 255)).images[0]
 
