@@ -50,6 +50,8 @@ def parse_args(argv=None):
     p.add_argument("--decoder-style-modulation", action="store_true",
                    help="style_transfer: per-channel scale/shift of every decoder layer predicted from the style's "
                    "feature statistics at all levels (with --init-from: added at zero)")
+    p.add_argument("--generator-channels", type=int, nargs="+", default=None, metavar="WIDTH",
+                   help="colorization, inpainting: the U-Net's widths per level (default 16 32 64 128 256)")
     p.add_argument("--fill-relaxation-steps", type=int, default=None,
                    help="inpainting: Jacobi steps per pyramid level smoothing the fill the generator corrects "
                    "(default 10; 0 is the plain pyramid fill of the releases before it)")
@@ -82,7 +84,10 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    train(get_recipe(args.task), args)
+    options = {"generator_channels": args.generator_channels} if args.generator_channels else {}
+    if options and args.task not in ("colorization", "inpainting"):
+        raise SystemExit(f"--generator-channels applies to colorization and inpainting, not {args.task}")
+    train(get_recipe(args.task, **options), args)
 
 
 if __name__ == "__main__":

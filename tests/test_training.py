@@ -207,13 +207,15 @@ def test_inpainting_training_exports_a_pipeline_that_fills_holes(tiny_data, tmp_
     from gan_models import InpaintingPipeline
 
     cmd = train_command(tiny_data, tmp_path, "--task", "inpainting", "--max-train-steps", "3", "--perceptual-weight",
-                        "0", "--val-data", str(tiny_data / "val"), "--eval-steps", "3", "--fill-relaxation-steps", "3")
+                        "0", "--val-data", str(tiny_data / "val"), "--eval-steps", "3", "--fill-relaxation-steps", "3",
+                        "--generator-channels", "8", "16", "24")
     subprocess.run(cmd, check=True, env=ENV, cwd=ROOT, timeout=300)
     summary = json.loads((tmp_path / "pipeline" / "training_summary.json").read_text())
     assert summary["training"]["steps"] == 3 and summary["metrics"]["model"]["psnr"] > 10
     assert "3 Jacobi relaxation steps" in summary["training"]["first stage"]
     pipe = InpaintingPipeline.from_pretrained(tmp_path / "pipeline")
     assert pipe.config["fill_relaxation_steps"] == 3
+    assert tuple(pipe.generator.config.channels) == (8, 16, 24)
     mask = Image.new("L", (50, 30), 0)
     mask.paste(255, (10, 5, 30, 20))
     assert pipe(image=photo(50, 30), mask_image=mask).images[0].size == (50, 30)
@@ -270,3 +272,12 @@ def test_style_run_from_a_pipeline_folder_fits_the_distillation_projections(tiny
                        "--style-loss", "absolute")
     assert summary["training"]["initialized from"] == str(tmp_path / "first" / "pipeline")
     assert summary["training"]["style loss"] == "absolute"
+
+
+def test_generator_widths_are_refused_for_tasks_without_a_unet(tmp_path):
+    sys.path.insert(0, ROOT)
+    from train_accelerate import main
+
+    with pytest.raises(SystemExit, match="applies to colorization and inpainting"):
+        main(["--task", "vintage", "--train-data", str(tmp_path), "--output-dir", str(tmp_path / "out"),
+              "--generator-channels", "8", "16"])

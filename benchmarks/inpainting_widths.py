@@ -1,0 +1,39 @@
+"""Cost of candidate inpainting generator widths: parameters, fp16 bytes, GFLOPs and CPU time of one forward
+at the 256 px working size (median of N runs after a warm-up). Weights are random: only the cost is measured.
+
+    python benchmarks/inpainting_widths.py [--threads 2] [--runs 10]
+"""
+import argparse
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchmarks.speed import gflops, time_call  # noqa: E402
+from gan_models.models.unet import UNetGenerator  # noqa: E402
+
+WIDTHS = [(16, 32, 64, 128, 256), (16, 32, 64, 128, 320), (16, 32, 64, 160, 320), (20, 40, 80, 160, 320),
+          (24, 48, 96, 192, 384)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    x = torch.randn(1, 4, 256, 256)
+    print("| widths | parameters | fp16 MB | GFLOPs at 256 | ms at 256 |\n|---|---|---|---|---|")
+    for widths in WIDTHS:
+        generator = UNetGenerator(in_channels=4, out_channels=3, channels=widths).eval()
+        params = sum(p.numel() for p in generator.parameters())
+        with torch.no_grad():
+            ms = time_call(lambda: generator(x), args.runs)
+        print(f"| {' '.join(map(str, widths))} | {params / 1e6:.1f}M | {params * 2 / 1e6:.1f} | "
+              f"{gflops(generator, x):.1f} | {ms:.0f} |")
+    print(f"\n{args.threads} threads; `python benchmarks/inpainting_widths.py --threads {args.threads} --runs {args.runs}`")
+
+
+if __name__ == "__main__":
+    main()
