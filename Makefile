@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-inpainting-ceiling device-pack eval-inpainting-device eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-inpainting-ceiling device-pack eval-inpainting-device experiment-inpainting-depth eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -103,6 +103,17 @@ device-pack: install
 
 eval-inpainting-device: install
 	$(BIN)/python benchmarks/eval_inpainting.py --pipeline runs/inpainting_gpu/bundle --json runs/inpainting_gpu/eval.json
+
+# Does a deeper bottleneck help? The shipped generator trained on 1,000 steps as it is (control) and with three more
+# bottleneck blocks that start as the identity (dilations 1 2 4 8 -> 1 2 4 8 1 2 4), side by side on one thread each,
+# both with a fresh critic; then both measured on the 512 px benchmark.
+depth_arm = $(INPAINT_CONTINUE) --output-dir runs/$(1) --max-train-steps 1000 --max-train-minutes 120 $(2) > runs/$(1).log 2>&1
+experiment-inpainting-depth: install
+	mkdir -p runs
+	$(call depth_arm,inpainting_depth_control,) & \
+	$(call depth_arm,inpainting_depth_7,--generator-bottleneck-dilations 1 2 4 8 1 2 4) & wait
+	$(call eval_inpainting_run,inpainting_depth_control) --threads 1 > runs/inpainting_depth_control.eval.log 2>&1 & \
+	$(call eval_inpainting_run,inpainting_depth_7) --threads 1 > runs/inpainting_depth_7.eval.log 2>&1 & wait
 
 # Oracle ceilings: how far a correction computed at the working size could go (benchmarks/results/inpainting_ceiling.md)
 eval-inpainting-ceiling: install

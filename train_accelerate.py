@@ -52,6 +52,9 @@ def parse_args(argv=None):
                    "feature statistics at all levels (with --init-from: added at zero)")
     p.add_argument("--generator-channels", type=int, nargs="+", default=None, metavar="WIDTH",
                    help="colorization, inpainting: the U-Net's widths per level (default 16 32 64 128 256)")
+    p.add_argument("--generator-bottleneck-dilations", type=int, nargs="+", default=None, metavar="DILATION",
+                   help="colorization, inpainting: one residual block per value in the U-Net's bottleneck (default "
+                   "1 2 4 8); with --init-from a shallower one, the extra blocks start as the identity")
     p.add_argument("--fill-relaxation-steps", type=int, default=None,
                    help="inpainting: Jacobi steps per pyramid level smoothing the fill the generator corrects "
                    "(default 10; 0 is the plain pyramid fill of the releases before it)")
@@ -84,9 +87,11 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    options = {"generator_channels": args.generator_channels} if args.generator_channels else {}
+    options = {key: getattr(args, key) for key in ("generator_channels", "generator_bottleneck_dilations")
+               if getattr(args, key)}
     if options and args.task not in ("colorization", "inpainting"):
-        raise SystemExit(f"--generator-channels applies to colorization and inpainting, not {args.task}")
+        raise SystemExit(f"--generator-channels and --generator-bottleneck-dilations apply to colorization and "
+                         f"inpainting, not {args.task}")
     train(get_recipe(args.task, **options), args)
 
 

@@ -18,10 +18,9 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gan_models import InpaintingPipeline  # noqa: E402
 from gan_models.evaluation import PerceptualMetric  # noqa: E402
-from gan_models.evaluation.inpainting import (add_benchmark_arguments, evaluate_inpainting, opencv_method,  # noqa: E402
-                                              pyramid_method)
+from gan_models.evaluation.inpainting import (  # noqa: E402
+    add_benchmark_arguments, benchmark_files, evaluate_inpainting, opencv_method, pyramid_method)
 from gan_models.hub import format_metrics_table  # noqa: E402
-from gan_models.training.data import list_images  # noqa: E402
 
 
 def main():
@@ -52,12 +51,12 @@ def main():
                "opencv_ns": opencv_method("INPAINT_NS"),
                "pyramid_fill_only": pyramid_method(pipe.config["fill_relaxation_steps"])}
     perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
-    files = list_images(args.data)
+    files = benchmark_files(args)
     results = {}
     for kind in args.kinds:
         for name, row in evaluate_inpainting(methods, files, perceptual, args.size, (kind,)).items():
             results[f"{name} ({kind})"] = row
-    print(f"{len(files)} held-out photos from {args.data} at {args.size}x{args.size}; working size "
+    print(f"{len(files)} photos from {args.data} at {args.size}x{args.size}; working size "
           f"{pipe.config['working_size']}; flip average {pipe.config['flip_average']}; fill relaxation steps "
           f"{pipe.config['fill_relaxation_steps']}; "
           f"{torch.get_num_threads()} threads on {platform.machine()} ({os.cpu_count()} cores)\n")

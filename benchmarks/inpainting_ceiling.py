@@ -20,14 +20,13 @@ from PIL import Image, ImageOps
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gan_models import InpaintingPipeline  # noqa: E402
 from gan_models.evaluation import PerceptualMetric  # noqa: E402
-from gan_models.evaluation.inpainting import (add_benchmark_arguments, evaluation_masks, opencv_method,  # noqa: E402
-                                              pipeline_method, pyramid_method)
+from gan_models.evaluation.inpainting import (  # noqa: E402
+    add_benchmark_arguments, benchmark_files, evaluation_masks, opencv_method, pipeline_method, pyramid_method)
 from gan_models.evaluation.metrics import psnr  # noqa: E402
 from gan_models.hub import format_metrics_table  # noqa: E402
 from gan_models.image_io import to_rgb  # noqa: E402
 from gan_models.models import pyramid_fill  # noqa: E402
 from gan_models.pipelines.resize import resize_tensor  # noqa: E402
-from gan_models.training.data import list_images  # noqa: E402
 
 
 def oracle_fill(photo, mask, working_size, relaxation_steps):
@@ -52,7 +51,7 @@ def main():
     pipe = InpaintingPipeline.from_pretrained(args.pipeline, load_discriminator=False)
     steps = pipe.config["fill_relaxation_steps"]
     perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
-    photos = [ImageOps.fit(to_rgb(path), (args.size, args.size), Image.LANCZOS) for path in list_images(args.data)]
+    photos = [ImageOps.fit(to_rgb(path), (args.size, args.size), Image.LANCZOS) for path in benchmark_files(args)]
     # one seeded draw per kind, as eval_inpainting.py makes them, so the thick masks are the same too
     masks = {kind: evaluation_masks(args.size, (kind,), len(photos))[kind] for kind in args.kinds}
     blind = {"opencv_telea": opencv_method("INPAINT_TELEA"), "opencv_ns": opencv_method("INPAINT_NS"),
@@ -74,7 +73,7 @@ def main():
                 rows.setdefault(name, []).append(row)
         for name, name_rows in rows.items():
             results[f"{name} ({kind})"] = {key: float(np.mean([r[key] for r in name_rows])) for key in name_rows[0]}
-    print(f"{len(photos)} held-out photos from {args.data} at {args.size}x{args.size}; fill relaxation steps {steps}\n")
+    print(f"{len(photos)} photos from {args.data} at {args.size}x{args.size}; fill relaxation steps {steps}\n")
     print(format_metrics_table(results))
     for kind in args.kinds:
         best = max(results[f"opencv_{m} ({kind})"]["psnr"] for m in ("telea", "ns"))

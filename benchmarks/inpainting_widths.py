@@ -1,5 +1,6 @@
-"""Cost of candidate inpainting generator widths: parameters, fp16 bytes, GFLOPs and CPU time of one forward
-at the 256 px working size (median of N runs after a warm-up). Weights are random: only the cost is measured.
+"""Cost of candidate inpainting generators (widths per level, bottleneck blocks): parameters, fp16 bytes, GFLOPs
+and CPU time of one forward at the 256 px working size (median of N runs after a warm-up). Weights are random:
+only the cost is measured.
 
     python benchmarks/inpainting_widths.py [--threads 2] [--runs 10]
 """
@@ -13,8 +14,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks.speed import gflops, time_call  # noqa: E402
 from gan_models.models.unet import UNetGenerator  # noqa: E402
 
-WIDTHS = [(16, 32, 64, 128, 256), (16, 32, 64, 128, 320), (16, 32, 64, 160, 320), (20, 40, 80, 160, 320),
-          (24, 48, 96, 192, 384)]
+SHIPPED = ((16, 32, 64, 128, 256), (1, 2, 4, 8))
+CANDIDATES = [SHIPPED, ((16, 32, 64, 128, 256), (1, 2, 4, 8, 1, 2, 4)), ((16, 32, 64, 128, 320), (1, 2, 4, 8)),
+              ((16, 32, 64, 160, 320), (1, 2, 4, 8)), ((20, 40, 80, 160, 320), (1, 2, 4, 8)),
+              ((24, 48, 96, 192, 384), (1, 2, 4, 8))]
 
 
 def main():
@@ -24,15 +27,17 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     x = torch.randn(1, 4, 256, 256)
-    print("| widths | parameters | fp16 MB | GFLOPs at 256 | ms at 256 |\n|---|---|---|---|---|")
-    for widths in WIDTHS:
-        generator = UNetGenerator(in_channels=4, out_channels=3, channels=widths).eval()
+    print("| widths | bottleneck dilations | parameters | fp16 MB | GFLOPs at 256 | ms at 256 |")
+    print("|---|---|---|---|---|---|")
+    for widths, dilations in CANDIDATES:
+        generator = UNetGenerator(in_channels=4, out_channels=3, channels=widths, bottleneck_dilations=dilations).eval()
         params = sum(p.numel() for p in generator.parameters())
         with torch.no_grad():
             ms = time_call(lambda: generator(x), args.runs)
-        print(f"| {' '.join(map(str, widths))} | {params / 1e6:.1f}M | {params * 2 / 1e6:.1f} | "
-              f"{gflops(generator, x):.1f} | {ms:.0f} |")
-    print(f"\n{args.threads} threads; `python benchmarks/inpainting_widths.py --threads {args.threads} --runs {args.runs}`")
+        print(f"| {' '.join(map(str, widths))} | {' '.join(map(str, dilations))} | {params / 1e6:.1f}M | "
+              f"{params * 2 / 1e6:.1f} | {gflops(generator, x):.1f} | {ms:.0f} |")
+    print(f"\n{args.threads} threads; `python benchmarks/inpainting_widths.py --threads {args.threads} "
+          f"--runs {args.runs}`")
 
 
 if __name__ == "__main__":

@@ -68,3 +68,27 @@ def test_perceptual_distance_is_zero_for_identical_and_grows_with_change():
     strong = perceptual_distance(vgg, a, torch.rand_like(a) * 2 - 1)
     assert same.item() == pytest.approx(0.0, abs=1e-6)
     assert 0 < slight.item() < strong.item()
+
+
+def test_unet_grown_by_bottleneck_blocks_starts_as_its_source():
+    torch.manual_seed(0)
+    source = UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32), bottleneck_dilations=(1, 2))
+    for module in source.modules():  # non-trivial normalisation statistics, so eval mode is a real check
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.running_mean.uniform_(-0.5, 0.5)
+            module.running_var.uniform_(0.5, 2.0)
+    grown = UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32), bottleneck_dilations=(1, 2, 4, 1))
+    assert grown.load_state_with_new_bottleneck_blocks(source.state_dict()) == [2, 3]
+    x = torch.randn(2, 4, 40, 36)
+    with torch.no_grad():
+        assert torch.allclose(grown.eval()(x), source.eval()(x), atol=1e-6)
+    grown.train()
+    grown(x).mean().backward()  # the new blocks learn: their zeroed normalisation gets a gradient
+    assert grown.bottleneck[3].body[2].weight.grad.abs().sum() > 0
+
+
+def test_unet_growth_refuses_other_differences():
+    source = UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32))
+    with pytest.raises(ValueError, match="apart from extra bottleneck blocks"):
+        UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32, 64)).load_state_with_new_bottleneck_blocks(
+            source.state_dict())

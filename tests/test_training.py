@@ -278,6 +278,6 @@ def test_generator_widths_are_refused_for_tasks_without_a_unet(tmp_path):
     sys.path.insert(0, ROOT)
     from train_accelerate import main
 
-    with pytest.raises(SystemExit, match="applies to colorization and inpainting"):
+    with pytest.raises(SystemExit, match="apply to colorization and inpainting"):
         main(["--task", "vintage", "--train-data", str(tmp_path), "--output-dir", str(tmp_path / "out"),
               "--generator-channels", "8", "16"])

@@ -42,6 +42,18 @@ def add_benchmark_arguments(parser):
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--kinds", nargs="+", default=["medium", "thick"])
     parser.add_argument("--json", default=None)
+    parser.add_argument("--max-photos", type=int, default=None,
+                        help="evenly spaced subset of --data (e.g. 22 of the training photos, to compare with data/val)")
+
+
+def benchmark_files(args):
+    """The photos a benchmark run reads: all of --data, or --max-photos of them evenly spaced."""
+    from ..training.data import list_images
+
+    files = list_images(args.data)
+    if args.max_photos and len(files) > args.max_photos:
+        files = [files[i * len(files) // args.max_photos] for i in range(args.max_photos)]
+    return files
 
 
 def pipeline_method(pipe):

@@ -51,6 +51,27 @@ class UNetGenerator(ModelMixin, ConfigMixin):
         if output_activation not in ("tanh", "none"):
             raise ValueError(f"output_activation must be 'tanh' or 'none' (logits), not {output_activation!r}")
 
+    def load_state_with_new_bottleneck_blocks(self, state):
+        """Load the weights of a U-Net with fewer bottleneck blocks (otherwise the same). The blocks it lacks
+        start as the identity (the last normalisation, or convolution, of their residual branch zeroed), so the
+        deeper network first computes exactly what the source did and training grows from there."""
+        try:
+            missing, unexpected = self.load_state_dict(state, strict=False)
+        except RuntimeError as error:  # a tensor of another shape
+            raise ValueError(f"not the same U-Net apart from extra bottleneck blocks: {error}") from None
+        new_blocks = sorted({int(key.split(".")[1]) for key in missing if key.startswith("bottleneck.")})
+        whole_blocks = {key for i in new_blocks for key in self.state_dict()  # torch never reports this one missing
+                        if key.startswith(f"bottleneck.{i}.") and not key.endswith("num_batches_tracked")}
+        if unexpected or set(missing) != whole_blocks:
+            raise ValueError(f"not the same U-Net apart from extra bottleneck blocks: missing {sorted(missing)[:4]}, "
+                             f"unexpected {sorted(unexpected)[:4]}")
+        for index in new_blocks:
+            body = self.bottleneck[index].body
+            last = body[-1] if any(True for _ in body[-1].parameters()) else body[-2]
+            for parameter in last.parameters():
+                nn.init.zeros_(parameter)
+        return new_blocks
+
     @property
     def size_multiple(self):
         return 2 ** (len(self.config.channels) - 1) * self.config.space_to_depth

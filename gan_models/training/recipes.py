@@ -54,7 +54,11 @@ class Recipe:
         """`--init-from`: start a new run (fresh optimizers, step 0) from another run's networks: a training
         checkpoint, or an exported or bundled pipeline folder (fp16 weights come back as float32; a pipeline
         bundled without its critic leaves the critic freshly initialized)."""
-        generator.load_state_dict(self.initial_generator_state(source))
+        state = self.initial_generator_state(source)
+        if hasattr(generator, "load_state_with_new_bottleneck_blocks"):
+            generator.load_state_with_new_bottleneck_blocks(state)  # also grows a U-Net's bottleneck
+        else:
+            generator.load_state_dict(state)
         if discriminator is None:
             return
         if is_checkpoint(source):
@@ -90,13 +94,16 @@ class ColorizationRecipe(Recipe):
     pipeline_class = ColorizationPipeline
     default_loss_weights = {"reconstruction": 10.0, "adversarial": 1.0, "perceptual": 0.0, "feature_matching": 0.0}
 
-    def __init__(self, generator_channels=(16, 32, 64, 128, 256), discriminator_channels=64, working_size=256):
+    def __init__(self, generator_channels=(16, 32, 64, 128, 256), discriminator_channels=64, working_size=256,
+                 generator_bottleneck_dilations=(1, 2, 4, 8)):
         self.generator_channels = tuple(generator_channels)
+        self.generator_bottleneck_dilations = tuple(generator_bottleneck_dilations)
         self.discriminator_channels = discriminator_channels
         self.working_size = working_size
 
     def build_generator(self):
-        return UNetGenerator(in_channels=1, out_channels=2, channels=self.generator_channels)
+        return UNetGenerator(in_channels=1, out_channels=2, channels=self.generator_channels,
+                             bottleneck_dilations=self.generator_bottleneck_dilations)
 
     def build_discriminator(self):
         return PatchGANDiscriminator(in_channels=3, base_channels=self.discriminator_channels)
@@ -138,8 +145,9 @@ class InpaintingRecipe(Recipe):
     hole_weight = 6.0
 
     def __init__(self, generator_channels=(16, 32, 64, 128, 256), discriminator_channels=64, working_size=256,
-                 fill_relaxation_steps=10, seed=0):
+                 fill_relaxation_steps=10, seed=0, generator_bottleneck_dilations=(1, 2, 4, 8)):
         self.generator_channels = tuple(generator_channels)
+        self.generator_bottleneck_dilations = tuple(generator_bottleneck_dilations)
         self.discriminator_channels = discriminator_channels
         self.working_size = working_size
         self.fill_relaxation_steps = fill_relaxation_steps
@@ -155,7 +163,8 @@ class InpaintingRecipe(Recipe):
         return {"first stage": f"pyramid fill + {self.fill_relaxation_steps} Jacobi relaxation steps per level"}
 
     def build_generator(self):
-        generator = UNetGenerator(in_channels=4, out_channels=3, channels=self.generator_channels)
+        generator = UNetGenerator(in_channels=4, out_channels=3, channels=self.generator_channels,
+                                  bottleneck_dilations=self.generator_bottleneck_dilations)
         # a zero head: training starts from the pyramid fill itself and learns only the correction
         torch.nn.init.zeros_(generator.head.weight)
         torch.nn.init.zeros_(generator.head.bias)
