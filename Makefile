@@ -104,10 +104,11 @@ device-pack: install
 eval-inpainting-device: install
 	$(BIN)/python benchmarks/eval_inpainting.py --pipeline runs/inpainting_gpu/bundle --json runs/inpainting_gpu/eval.json
 
-# Does a deeper bottleneck help? The shipped generator trained on 1,000 steps as it is (control) and with three more
+# Does a deeper bottleneck help? The shipped generator trained on 750 steps as it is (control) and with three more
 # bottleneck blocks that start as the identity (dilations 1 2 4 8 -> 1 2 4 8 1 2 4), side by side on one thread each,
 # both with a fresh critic; then both measured on the 512 px benchmark.
-depth_arm = $(INPAINT_CONTINUE) --output-dir runs/$(1) --max-train-steps 1000 --max-train-minutes 120 $(2) > runs/$(1).log 2>&1
+depth_arm = $(INPAINT_CONTINUE) --output-dir runs/$(1) --max-train-steps 750 --max-train-minutes 120 \
+	--resume-from-checkpoint latest $(2) >> runs/$(1).log 2>&1
 experiment-inpainting-depth: install
 	mkdir -p runs
 	$(call depth_arm,inpainting_depth_control,) & \

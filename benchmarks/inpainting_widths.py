@@ -4,14 +4,13 @@ only the cost is measured.
 
     python benchmarks/inpainting_widths.py [--threads 2] [--runs 10]
 """
-import argparse
 import os
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchmarks.speed import gflops, time_call  # noqa: E402
+from benchmarks.speed import gflops, parse_timing_args, time_call  # noqa: E402
 from gan_models.models.unet import UNetGenerator  # noqa: E402
 
 SHIPPED = ((16, 32, 64, 128, 256), (1, 2, 4, 8))
@@ -21,11 +20,7 @@ CANDIDATES = [SHIPPED, ((16, 32, 64, 128, 256), (1, 2, 4, 8, 1, 2, 4)), ((16, 32
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--runs", type=int, default=10)
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    args = parse_timing_args(__doc__, runs=10)
     x = torch.randn(1, 4, 256, 256)
     print("| widths | bottleneck dilations | parameters | fp16 MB | GFLOPs at 256 | ms at 256 |")
     print("|---|---|---|---|---|---|")

@@ -47,12 +47,18 @@ def time_call(fn, runs):
     return statistics.median(times)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def parse_timing_args(description, runs):
+    """The --threads / --runs options of a timing script, parsed; torch then uses that many threads."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=runs)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    return args
+
+
+def main():
+    args = parse_timing_args(__doc__, runs=5)
 
     print(f"{args.threads} threads, {platform.processor() or platform.machine()} ({os.cpu_count()} cores), "
           f"torch {torch.__version__}\n")

@@ -8,12 +8,16 @@
 # The working tree plus what is carried must stay under 64 MiB, so the carry holds only what training needs: the
 # training photos (10 MB), the VGG16 layers the perceptual loss reads (relu1_2..relu3_3, 7 MB) and the two wheels
 # the machine's image lacks. The 5-layer LPIPS-like evaluation needs all of VGG16, so it runs here after `unpack`
-# (make eval-inpainting-device). Settings: CHANNELS (U-Net widths), MINUTES, BATCH.
+# (make eval-inpainting-device). Settings: INIT (the weights it starts from; empty: from scratch), CHANNELS (U-Net
+# widths; other widths than INIT's need INIT empty), DILATIONS (bottleneck blocks; extra ones grow from INIT's as the
+# identity), MINUTES, BATCH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CARRY=.device_carry
 RUN=runs/inpainting_gpu
-CHANNELS=${CHANNELS:-16 32 64 128 320}
+INIT=${INIT-pretrained/inpainting}
+CHANNELS=${CHANNELS:-16 32 64 128 256}
+DILATIONS=${DILATIONS:-1 2 4 8 1 2 4}
 MINUTES=${MINUTES:-8}
 BATCH=${BATCH:-32}
 PYTHON=${PYTHON:-python3}
@@ -30,10 +34,11 @@ train)
     "$PYTHON" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site \
         "$CARRY"/wheels/*.whl
     export PYTHONPATH=/tmp/site:$PWD HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1
-    # shellcheck disable=SC2086  # CHANNELS is a list of widths
+    # shellcheck disable=SC2086  # CHANNELS and DILATIONS are lists
     "$PYTHON" train_accelerate.py --task inpainting --train-data "$CARRY/train" --vgg-path "$CARRY/vgg16_relu3_3" \
-        --output-dir "$RUN" --generator-channels $CHANNELS --train-batch-size "$BATCH" --resolution 128 \
-        --fill-relaxation-steps 10 --adversarial-weight 0.1 --feature-matching-weight 1 --perceptual-weight 5 \
+        --output-dir "$RUN" ${INIT:+--init-from "$INIT"} --generator-channels $CHANNELS \
+        --generator-bottleneck-dilations $DILATIONS --train-batch-size "$BATCH" --resolution 128 --fill-relaxation-steps 10 \
+        --adversarial-weight 0.1 --feature-matching-weight 1 --perceptual-weight 5 \
         --max-train-minutes "$MINUTES" --max-train-steps 1000000 --checkpointing-steps 2000 --sample-steps 2000 \
         --dataloader-num-workers 8 --report-to none --resume-from-checkpoint latest \
         --train-data-description "138 photos from Debian gcompris-qt-data, lomiri/mate/plasma/ukui/gnome wallpapers (make data)"
