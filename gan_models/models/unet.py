@@ -60,14 +60,15 @@ class UNetGenerator(ModelMixin, ConfigMixin):
         except RuntimeError as error:  # a tensor of another shape
             raise ValueError(f"not the same U-Net apart from extra bottleneck blocks: {error}") from None
         new_blocks = sorted({int(key.split(".")[1]) for key in missing if key.startswith("bottleneck.")})
-        whole_blocks = {key for i in new_blocks for key in self.state_dict()  # torch never reports this one missing
+        own_keys = self.state_dict().keys()
+        whole_blocks = {key for i in new_blocks for key in own_keys  # torch never reports this one missing
                         if key.startswith(f"bottleneck.{i}.") and not key.endswith("num_batches_tracked")}
         if unexpected or set(missing) != whole_blocks:
             raise ValueError(f"not the same U-Net apart from extra bottleneck blocks: missing {sorted(missing)[:4]}, "
                              f"unexpected {sorted(unexpected)[:4]}")
         for index in new_blocks:
             body = self.bottleneck[index].body
-            last = body[-1] if any(True for _ in body[-1].parameters()) else body[-2]
+            last = body[-1] if list(body[-1].parameters()) else body[-2]  # norm="none": the convolution
             for parameter in last.parameters():
                 nn.init.zeros_(parameter)
         return new_blocks
