@@ -4,6 +4,10 @@ Sources (installed by `make data` with apt):
   gcompris-qt-data      photos embedded in Qt .rcc resources (each image is preceded by a
                         4-byte big-endian length), CC BY-SA / GPL artwork of the GCompris project
   *wallpapers*, *backgrounds*  desktop photo wallpapers (licenses in each package's copyright file)
+  python3-skimage, python-matplotlib-data, opencv-doc  the sample photos of scikit-image, matplotlib and OpenCV
+                        (people, rooms, objects on a table: what the sources above lack). Downloaded with
+                        `apt-get download` and unpacked, not installed (their dependencies are heavy); all go to
+                        `varied/`, a held-out set that measures how the models do on scenes they have not seen.
 
 The split is by source photo (one photo = one scene), never by crop. Each photo is stored once,
 downscaled to at most --max-side pixels, as JPEG q95; crops happen on the fly during training.
@@ -17,6 +21,7 @@ import io
 import json
 import os
 import struct
+import subprocess
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -30,6 +35,16 @@ PHOTO_RCC = {"lang.rcc", "erase.rcc", "explore_monuments.rcc", "explore_world_an
              "explore_farm_animals.rcc", "explore_world_music.rcc", "categorization.rcc"}
 ART_RCC = {"details.rcc"}
 JIGSAW_RCC = "paintings.rcc"  # ~270 jigsaw pieces cut from some twenty paintings (Hokusai, Monet, da Vinci, ...)
+# Hand-picked real photos (stereo pairs and near-duplicates once; no synthetic, microscopy or painted images).
+VARIED_PHOTOS = {
+    "python3-skimage": ("usr/lib/python3/dist-packages/skimage/data",
+                        ["astronaut.png", "chelsea.png", "coffee.png", "motorcycle_left.png", "rocket.jpg"]),
+    "python-matplotlib-data": ("usr/share/matplotlib/mpl-data/sample_data", ["grace_hopper.jpg"]),
+    "opencv-doc": ("usr/share/doc/opencv-doc/examples/data",
+                   ["aero1.jpg", "aloeL.jpg", "apple.jpg", "baboon.jpg", "board.jpg", "building.jpg", "butterfly.jpg",
+                    "chicky_512.png", "ela_original.jpg", "fruits.jpg", "graf1.png", "home.jpg", "left.jpg",
+                    "leuvenA.jpg", "messi5.jpg", "orange.jpg", "rubberwhale1.png", "squirrel_cls.jpg", "stuff.jpg"]),
+}
 SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 
 
@@ -64,6 +79,25 @@ def images_in_dirs(dirs, min_side):
                     yield path, image
             except Exception:
                 pass
+
+
+def varied_photos(cache_dir):
+    """Yield (name, image) for VARIED_PHOTOS, fetching and unpacking each package into `cache_dir` once."""
+    root = os.path.join(cache_dir, "root")
+    for package, (folder, names) in VARIED_PHOTOS.items():
+        if not os.path.isdir(os.path.join(root, folder)):
+            os.makedirs(cache_dir, exist_ok=True)
+            try:
+                subprocess.run(["apt-get", "download", package], cwd=cache_dir, check=True, capture_output=True)
+            except (OSError, subprocess.CalledProcessError) as error:
+                print(f"skipping {package}: apt-get download failed ({error})")
+                continue
+            deb = sorted(glob.glob(os.path.join(cache_dir, f"{package}_*.deb")))[-1]
+            subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
+        for name in names:
+            image = Image.open(os.path.join(root, folder, name))
+            image.load()
+            yield f"{package}:{name}", image
 
 
 def opaque_interior(piece):
@@ -135,10 +169,11 @@ def main():
     parser.add_argument("--max-side", type=int, default=512)
     parser.add_argument("--min-side", type=int, default=300)
     parser.add_argument("--min-piece-side", type=int, default=64, help="smallest jigsaw-piece interior kept")
+    parser.add_argument("--package-cache", default="data/debs", help="where the varied/ packages are unpacked")
     parser.add_argument("--val-every", type=int, default=10, help="every Nth scene (by hash) goes to val")
     args = parser.parse_args()
 
-    folders = {name: os.path.join(args.out, name) for name in ("train", "val", "art", "art_val", "art_pieces")}
+    folders = {name: os.path.join(args.out, name) for name in ("train", "val", "art", "art_val", "art_pieces", "varied")}
     for folder in folders.values():
         os.makedirs(folder, exist_ok=True)
     seen, manifest, rejected = set(), [], 0
@@ -161,6 +196,12 @@ def main():
             seen.add(probe)
             manifest.append({"file": save(piece, folders["art_pieces"], args.max_side), "source": name,
                              "split": "art_pieces"})
+
+    for name, image in varied_photos(args.package_cache):
+        probe = np.asarray(image.convert("L").resize((16, 16))).tobytes()
+        if probe not in seen:
+            seen.add(probe)
+            manifest.append({"file": save(image, folders["varied"], args.max_side), "source": name, "split": "varied"})
 
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
