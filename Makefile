@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-inpainting-ceiling device-pack eval-inpainting-device experiment-inpainting-depth eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-inpainting-ceiling eval-varied device-pack eval-inpainting-device experiment-inpainting-depth eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -323,6 +323,13 @@ load: install
 
 eval-colorization: install
 	$(BIN)/python benchmarks/eval_colorization.py --pipeline pretrained/colorization --data data/val --vgg-path data/vgg16
+
+# The shipped models on data/varied: 25 sample photos (people, rooms, objects) of a kind the training photos lack
+# (benchmarks/results/varied.md)
+eval-varied: install
+	$(BIN)/python benchmarks/eval_inpainting.py --data data/varied --json benchmarks/results/varied_inpainting.json
+	$(BIN)/python benchmarks/eval_colorization.py --data data/varied --chroma-gain 1.0 \
+	  --json benchmarks/results/varied_colorization.json
 
 bench: install
 	$(BIN)/python benchmarks/speed.py

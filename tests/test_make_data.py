@@ -1,0 +1,45 @@
+"""scripts/make_data.py: reading photos out of Qt resources and out of unpacked Debian packages."""
+import io
+import os
+import struct
+import sys
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
+import make_data  # noqa: E402
+
+
+def encoded(size, color, fmt):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def test_images_in_rcc_reads_length_prefixed_images_and_skips_small_ones(tmp_path):
+    big, small = encoded((320, 310), (200, 40, 10), "JPEG"), encoded((40, 40), (0, 0, 255), "PNG")
+    blob = b"qres" + struct.pack(">I", len(big)) + big + b"\0" * 7 + struct.pack(">I", len(small)) + small
+    path = tmp_path / "photos.rcc"
+    path.write_bytes(blob)
+    found = list(make_data.images_in_rcc(str(path), min_side=300))
+    assert len(found) == 1
+    name, image = found[0]
+    assert name.startswith("photos.rcc@") and image.size == (320, 310)
+    assert np.abs(np.asarray(image, dtype=int)[155, 160] - (200, 40, 10)).max() < 8
+
+
+def test_varied_photos_come_from_the_unpacked_package(tmp_path, monkeypatch):
+    folder = tmp_path / "root" / "usr" / "share" / "sample"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (400, 300), (90, 120, 30)).save(folder / "photo.png")
+    monkeypatch.setattr(make_data, "VARIED_PHOTOS", {"some-package": ("usr/share/sample", ["photo.png"])})
+    (name, image), = make_data.varied_photos(str(tmp_path))  # already unpacked: no apt-get call
+    assert name == "some-package:photo.png" and image.size == (400, 300)
+
+
+def test_a_package_that_cannot_be_downloaded_is_skipped_with_a_message(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(make_data, "VARIED_PHOTOS", {"no-such-package-xyz": ("usr/share/none", ["a.png"])})
+    monkeypatch.setenv("PATH", str(tmp_path))  # no apt-get on the PATH
+    assert list(make_data.varied_photos(str(tmp_path / "cache"))) == []
+    assert "skipping no-such-package-xyz" in capsys.readouterr().out
