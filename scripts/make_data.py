@@ -169,7 +169,7 @@ def main():
     parser.add_argument("--max-side", type=int, default=512)
     parser.add_argument("--min-side", type=int, default=300)
     parser.add_argument("--min-piece-side", type=int, default=64, help="smallest jigsaw-piece interior kept")
-    parser.add_argument("--package-cache", default="data/debs", help="where the varied/ packages are unpacked")
+    parser.add_argument("--package-cache", default=None, help="where the varied/ packages are unpacked (OUT/debs)")
     parser.add_argument("--val-every", type=int, default=10, help="every Nth scene (by hash) goes to val")
     args = parser.parse_args()
 
@@ -197,7 +197,7 @@ def main():
             manifest.append({"file": save(piece, folders["art_pieces"], args.max_side), "source": name,
                              "split": "art_pieces"})
 
-    for name, image in varied_photos(args.package_cache):
+    for name, image in varied_photos(args.package_cache or os.path.join(args.out, "debs")):
         probe = np.asarray(image.convert("L").resize((16, 16))).tobytes()
         if probe not in seen:
             seen.add(probe)
