@@ -155,6 +155,11 @@ def looks_like_photo(image, need_texture):
     return colours >= 400 and saturation >= 10 and textured
 
 
+def fingerprint(image):
+    """A 16x16 gray thumbnail's bytes: the same picture at another size or in another format has the same one."""
+    return np.asarray(image.convert("L").resize((16, 16))).tobytes()
+
+
 def save(image, folder, max_side):
     image = ImageOps.exif_transpose(image).convert("RGB")
     image.thumbnail((max_side, max_side), Image.LANCZOS)
@@ -178,7 +183,7 @@ def main():
         os.makedirs(folder, exist_ok=True)
     seen, manifest, rejected = set(), [], 0
     for name, image, is_art, is_wallpaper in candidates(args.min_side):
-        probe = np.asarray(image.convert("L").resize((16, 16))).tobytes()
+        probe = fingerprint(image)
         if probe in seen or (not is_art and not looks_like_photo(image, is_wallpaper)):
             rejected += 1
             continue
@@ -190,18 +195,14 @@ def main():
             split = "val" if held_out else "train"
         manifest.append({"file": save(image, folders[split], args.max_side), "source": name, "split": split})
 
-    for name, piece in jigsaw_pieces(args.min_piece_side):
-        probe = np.asarray(piece.convert("L").resize((16, 16))).tobytes()
-        if probe not in seen:
-            seen.add(probe)
-            manifest.append({"file": save(piece, folders["art_pieces"], args.max_side), "source": name,
-                             "split": "art_pieces"})
-
-    for name, image in varied_photos(args.package_cache or os.path.join(args.out, "debs")):
-        probe = np.asarray(image.convert("L").resize((16, 16))).tobytes()
-        if probe not in seen:
-            seen.add(probe)
-            manifest.append({"file": save(image, folders["varied"], args.max_side), "source": name, "split": "varied"})
+    extras = [("art_pieces", jigsaw_pieces(args.min_piece_side)),
+              ("varied", varied_photos(args.package_cache or os.path.join(args.out, "debs")))]
+    for split, images in extras:  # kept whole, with no photo test: only duplicates are dropped
+        for name, image in images:
+            probe = fingerprint(image)
+            if probe not in seen:
+                seen.add(probe)
+                manifest.append({"file": save(image, folders[split], args.max_side), "source": name, "split": split})
 
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
