@@ -28,6 +28,9 @@ def parse_args(argv=None):
                    help="stop (and export) after this wall time; a resumed run counts the minutes before its checkpoint too")
     p.add_argument("--learning-rate", type=float, default=2e-4)
     p.add_argument("--discriminator-learning-rate", type=float, default=2e-4)
+    p.add_argument("--lr-decay", default="none", choices=["none", "linear"],
+                   help="linear: both learning rates fall to zero by the end of training (steps or minutes, whichever "
+                        "comes first), as pix2pix's second half does")
     p.add_argument("--adversarial-loss", default="hinge", choices=["hinge", "non_saturating", "lsgan"])
     p.add_argument("--reconstruction-weight", type=float, default=None)
     p.add_argument("--adversarial-weight", type=float, default=None)

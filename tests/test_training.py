@@ -281,3 +281,29 @@ def test_generator_widths_are_refused_for_tasks_without_a_unet(tmp_path):
     with pytest.raises(SystemExit, match="apply to colorization and inpainting"):
         main(["--task", "vintage", "--train-data", str(tmp_path), "--output-dir", str(tmp_path / "out"),
               "--generator-channels", "8", "16"])
+
+
+def test_linear_lr_decay_follows_steps_or_minutes_whichever_limit_is_nearer():
+    from argparse import Namespace
+
+    from accelerate import Accelerator
+
+    from gan_models.training.loop import TrainState, set_learning_rates, training_progress
+
+    accelerator = Accelerator(cpu=True)
+    args = Namespace(max_train_steps=100, max_train_minutes=10.0, learning_rate=2e-4, discriminator_learning_rate=1e-4)
+    state = TrainState()
+    state.step, state.seconds = 25, 60.0
+    assert training_progress(state, args, accelerator) == pytest.approx(0.25)
+    state.seconds = 300.0
+    assert training_progress(state, args, accelerator) == pytest.approx(0.5)
+    state.step = 150
+    assert training_progress(state, args, accelerator) == 1.0
+    args.max_train_minutes = None
+    state.step = 40
+    assert training_progress(state, args, accelerator) == pytest.approx(0.4)
+
+    opt_g = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=args.learning_rate)
+    opt_d = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=args.discriminator_learning_rate)
+    set_learning_rates(opt_g, opt_d, args, 1.0 - 0.4)
+    assert opt_g.param_groups[0]["lr"] == pytest.approx(1.2e-4) and opt_d.param_groups[0]["lr"] == pytest.approx(6e-5)

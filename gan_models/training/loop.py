@@ -133,6 +133,9 @@ def train(recipe, args):
 
     while state.step < args.max_train_steps:
         recipe.step = state.step
+        if args.lr_decay == "linear":
+            set_learning_rates(opt_g, opt_d if adversarial else None, args,
+                               1.0 - training_progress(state, args, accelerator))
         example = recipe.make_example(next(data))
         fixed_batch = fixed_batch if fixed_batch is not None else {k: v[:4].detach() for k, v in example.items()}
         with accelerator.accumulate(*([generator, discriminator] if adversarial else [generator])):
@@ -167,7 +170,8 @@ def train(recipe, args):
         state.step += 1
         state.seconds = time.time() - started
         progress.update(1)
-        logs = {"loss/d": d_loss.item(), "loss/g": g_loss.item(), **{f"loss/g_{k}": v.item() for k, v in losses.items()}}
+        logs = {"loss/d": d_loss.item(), "loss/g": g_loss.item(), **{f"loss/g_{k}": v.item() for k, v in losses.items()},
+                "lr/generator": opt_g.param_groups[0]["lr"]}
         progress.set_postfix({k.split("/")[-1]: round(v, 3) for k, v in logs.items() if k in ("loss/d", "loss/g")})
         accelerator.log(logs, step=state.step)
         if not math.isfinite(logs["loss/g"]):
@@ -191,6 +195,25 @@ def train(recipe, args):
         metrics = evaluate(recipe, ema.model, d_model, val_files, vgg, args) if val_files else None
         export(recipe, ema.model, d_model, metrics, args, state, hardware_description(accelerator), weights)
     accelerator.end_training()
+
+
+def training_progress(state, args, accelerator):
+    """How far training has come, 0..1: by steps or by minutes, whichever limit is nearer. The time share is
+    averaged over processes so that every replica steps with the same learning rate."""
+    progress = state.step / args.max_train_steps
+    if args.max_train_minutes is not None:
+        seconds = torch.tensor(state.seconds, device=accelerator.device)
+        seconds = accelerator.reduce(seconds, reduction="mean").item()
+        progress = max(progress, seconds / (args.max_train_minutes * 60))
+    return min(progress, 1.0)
+
+
+def set_learning_rates(opt_g, opt_d, args, factor):
+    for group in opt_g.param_groups:
+        group["lr"] = args.learning_rate * factor
+    if opt_d is not None:
+        for group in opt_d.param_groups:
+            group["lr"] = args.discriminator_learning_rate * factor
 
 
 def discriminator_step(recipe, discriminator, opt_d, fake, example, weights, args, accelerator):
