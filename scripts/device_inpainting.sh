@@ -9,8 +9,8 @@
 # training photos (10 MB), the VGG16 layers the perceptual loss reads (relu1_2..relu3_3, 7 MB) and the two wheels
 # the machine's image lacks. The 5-layer LPIPS-like evaluation needs all of VGG16, so it runs here after `unpack`
 # (make eval-inpainting-device). Settings: INIT (the weights it starts from; empty: from scratch), CHANNELS (U-Net
-# widths; other widths than INIT's need INIT empty), DILATIONS (bottleneck blocks; extra ones grow from INIT's as the
-# identity), MINUTES, BATCH.
+# widths; INIT may be narrower: its channels keep their weights and the new ones start unread), DILATIONS
+# (bottleneck blocks; extra ones grow from INIT's as the identity), MINUTES, BATCH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CARRY=.device_carry

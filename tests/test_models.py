@@ -70,15 +70,19 @@ def test_perceptual_distance_is_zero_for_identical_and_grows_with_change():
     assert 0 < slight.item() < strong.item()
 
 
-def test_unet_grown_by_bottleneck_blocks_starts_as_its_source():
-    torch.manual_seed(0)
-    source = UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32), bottleneck_dilations=(1, 2))
-    for module in source.modules():  # non-trivial normalisation statistics, so eval mode is a real check
+def randomized_batch_norm_statistics(model):
+    for module in model.modules():  # non-trivial normalisation statistics, so eval mode is a real check
         if isinstance(module, torch.nn.BatchNorm2d):
             module.running_mean.uniform_(-0.5, 0.5)
             module.running_var.uniform_(0.5, 2.0)
+
+
+def test_unet_grown_by_bottleneck_blocks_starts_as_its_source():
+    torch.manual_seed(0)
+    source = UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32), bottleneck_dilations=(1, 2))
+    randomized_batch_norm_statistics(source)
     grown = UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32), bottleneck_dilations=(1, 2, 4, 1))
-    assert grown.load_state_with_new_bottleneck_blocks(source.state_dict()) == [2, 3]
+    assert grown.load_state_grown(source.state_dict()) == [2, 3]
     x = torch.randn(2, 4, 40, 36)
     with torch.no_grad():
         assert torch.allclose(grown.eval()(x), source.eval()(x), atol=1e-6)
@@ -87,8 +91,27 @@ def test_unet_grown_by_bottleneck_blocks_starts_as_its_source():
     assert grown.bottleneck[3].body[2].weight.grad.abs().sum() > 0
 
 
-def test_unet_growth_refuses_other_differences():
+@pytest.mark.parametrize("mode", ["eval", "train"])
+def test_unet_grown_wider_and_deeper_starts_as_its_source(mode):
+    torch.manual_seed(0)
+    source = UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32), bottleneck_dilations=(1, 2))
+    randomized_batch_norm_statistics(source)
+    grown = UNetGenerator(in_channels=4, out_channels=3, channels=(12, 16, 48), bottleneck_dilations=(1, 2, 4))
+    assert grown.load_state_grown(source.state_dict()) == [2]
+    x = torch.randn(2, 4, 40, 36)
+    with torch.no_grad():  # in train mode the batch statistics of the old channels must not change either
+        assert torch.allclose(getattr(grown, mode)()(x), getattr(source, mode)()(x), atol=1e-5)
+    grown.train()
+    grown(x).mean().backward()  # the new channels start being read: their outgoing weights get a gradient
+    fuse = grown.up[0].fuse[0].weight  # input: 48 upsampled bottleneck channels (32 old), then 16 skip channels
+    assert fuse.grad[:, 32:48].abs().sum() > 0
+    assert torch.equal(fuse[:16, 48:].detach(), source.up[0].fuse[0].weight[:, 32:].detach())
+
+
+@pytest.mark.parametrize("channels,dilations", [((8, 16, 32, 64), (1, 2, 4, 8)), ((8, 16, 24), (1, 2, 4, 8)),
+                                                ((8, 16, 32), (1, 2))])
+def test_unet_growth_refuses_other_differences(channels, dilations):
     source = UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32))
-    with pytest.raises(ValueError, match="apart from extra bottleneck blocks"):
-        UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32, 64)).load_state_with_new_bottleneck_blocks(
-            source.state_dict())
+    with pytest.raises(ValueError, match="apart from extra bottleneck blocks or wider levels"):
+        UNetGenerator(in_channels=4, out_channels=3, channels=channels, bottleneck_dilations=dilations
+                      ).load_state_grown(source.state_dict())

@@ -51,27 +51,68 @@ class UNetGenerator(ModelMixin, ConfigMixin):
         if output_activation not in ("tanh", "none"):
             raise ValueError(f"output_activation must be 'tanh' or 'none' (logits), not {output_activation!r}")
 
-    def load_state_with_new_bottleneck_blocks(self, state):
-        """Load the weights of a U-Net with fewer bottleneck blocks (otherwise the same). The blocks it lacks
-        start as the identity (the last normalisation, or convolution, of their residual branch zeroed), so the
-        deeper network first computes exactly what the source did and training grows from there."""
+    def load_state_grown(self, state):
+        """Load the weights of a smaller U-Net of the same design: fewer bottleneck blocks and/or narrower levels.
+        The grown network first computes exactly what the source did, and training grows from there: extra
+        bottleneck blocks start as the identity (the last normalisation, or convolution, of their residual branch
+        zeroed) and extra channels are read by no layer yet (their incoming weights are fresh, their outgoing ones
+        zero; in the decoder's concatenated input the skip channels move up behind the widened ones).
+        Returns the indices of the new bottleneck blocks."""
+        old_channels, old_blocks = self._source_layout(state)
+        own = self.state_dict()
+        with torch.no_grad():
+            for key, value in state.items():
+                self._embed(own[key], value, key, old_channels)
+            for index in range(old_blocks, len(self.bottleneck)):
+                body = self.bottleneck[index].body
+                last = body[-1] if list(body[-1].parameters()) else body[-2]  # norm="none": the convolution
+                for parameter in last.parameters():
+                    parameter.zero_()
+        return list(range(old_blocks, len(self.bottleneck)))
+
+    def _source_layout(self, state):
+        """The level widths and bottleneck depth of the U-Net `state` came from; refuses any other difference."""
+        refusal = "not the same U-Net apart from extra bottleneck blocks or wider levels"
+        levels = len(self.config.channels)
         try:
-            missing, unexpected = self.load_state_dict(state, strict=False)
-        except RuntimeError as error:  # a tensor of another shape
-            raise ValueError(f"not the same U-Net apart from extra bottleneck blocks: {error}") from None
-        new_blocks = sorted({int(key.split(".")[1]) for key in missing if key.startswith("bottleneck.")})
-        own_keys = self.state_dict().keys()
-        whole_blocks = {key for i in new_blocks for key in own_keys  # torch never reports this one missing
-                        if key.startswith(f"bottleneck.{i}.") and not key.endswith("num_batches_tracked")}
-        if unexpected or set(missing) != whole_blocks:
-            raise ValueError(f"not the same U-Net apart from extra bottleneck blocks: missing {sorted(missing)[:4]}, "
-                             f"unexpected {sorted(unexpected)[:4]}")
-        for index in new_blocks:
-            body = self.bottleneck[index].body
-            last = body[-1] if list(body[-1].parameters()) else body[-2]  # norm="none": the convolution
-            for parameter in last.parameters():
-                nn.init.zeros_(parameter)
-        return new_blocks
+            old_channels = [state["stem.0.weight"].shape[0]] + [state[f"down.{i}.0.0.weight"].shape[0]
+                                                               for i in range(levels - 1)]
+        except KeyError as error:
+            raise ValueError(f"{refusal}: no {error}") from None
+        old_blocks = len({key.split(".")[1] for key in state if key.startswith("bottleneck.")})
+        wider = any(o != n for o, n in zip(old_channels, self.config.channels))
+        if any(o > n for o, n in zip(old_channels, self.config.channels)) or old_blocks > len(self.bottleneck):
+            raise ValueError(f"{refusal}: the source has widths {old_channels} and {old_blocks} bottleneck blocks")
+        if wider and self.config.space_to_depth > 1:
+            raise ValueError("widening a space-to-depth U-Net is not supported")
+        options = {key: value for key, value in self.config.items() if not key.startswith("_")}
+        source = UNetGenerator(**{**options, "channels": old_channels,
+                                  "bottleneck_dilations": self.config.bottleneck_dilations[:old_blocks]})
+        expected = {key: tuple(value.shape) for key, value in source.state_dict().items()}
+        if expected != {key: tuple(value.shape) for key, value in state.items()}:
+            differences = sorted(set(expected.items()) ^ {(k, tuple(v.shape)) for k, v in state.items()})[:4]
+            raise ValueError(f"{refusal}: {differences}")
+        return old_channels, old_blocks
+
+    def _embed(self, target, value, key, old_channels):
+        """Copy a source tensor into the leading output channels of `target`; a convolution's weights are placed at
+        the positions its old inputs now have, and the weights that read new input channels are zeroed."""
+        if target.shape == value.shape:
+            target.copy_(value)
+            return
+        outputs = torch.arange(value.shape[0])
+        if value.ndim == 1:  # a bias or normalisation entry: the new channels keep their fresh values
+            target[outputs] = value
+            return
+        inputs = torch.arange(value.shape[1])
+        if key.startswith("up.") and key.endswith(".fuse.0.weight"):  # input: [upsampled level, skip]
+            level = len(old_channels) - 1 - int(key.split(".")[1])
+            upsampled_old, upsampled_new = old_channels[level], self.config.channels[level]
+            inputs = torch.cat([inputs[:upsampled_old], inputs[upsampled_old:] - upsampled_old + upsampled_new])
+        unread = torch.ones(target.shape[1], dtype=torch.bool)
+        unread[inputs] = False
+        target[:, unread] = 0
+        target[outputs[:, None], inputs[None, :]] = value
 
     @property
     def size_multiple(self):

@@ -55,8 +55,8 @@ class Recipe:
         checkpoint, or an exported or bundled pipeline folder (fp16 weights come back as float32; a pipeline
         bundled without its critic leaves the critic freshly initialized)."""
         state = self.initial_generator_state(source)
-        if hasattr(generator, "load_state_with_new_bottleneck_blocks"):
-            generator.load_state_with_new_bottleneck_blocks(state)  # also grows a U-Net's bottleneck
+        if hasattr(generator, "load_state_grown"):
+            generator.load_state_grown(state)  # also grows a U-Net deeper or wider
         else:
             generator.load_state_dict(state)
         if discriminator is None:
