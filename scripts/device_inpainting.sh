@@ -51,6 +51,6 @@ unpack)
     ls -l "$RUN/bundle"
     ;;
 *)
-    sed -n 2,11p "$0" && exit 2
+    sed -n 2,13p "$0" && exit 2
     ;;
 esac
