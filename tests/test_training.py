@@ -41,6 +41,7 @@ def test_python_training_writes_a_loadable_pipeline_with_samples_and_metrics(tin
     assert (tmp_path / "samples" / "step_00000004.png").exists()
     summary = json.loads((tmp_path / "pipeline" / "training_summary.json").read_text())
     assert summary["training"]["steps"] == 4
+    assert summary["training"]["seconds per step"] > 0 and summary["training"]["mixed precision"] == "no"
     assert summary["metrics"]["model"]["psnr"] > 0 and "grayscale" in summary["metrics"]
     pipe = ColorizationPipeline.from_pretrained(tmp_path / "pipeline")
     assert pipe(image=photo(50, 30)).images[0].size == (50, 30)

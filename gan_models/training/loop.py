@@ -271,6 +271,8 @@ def export(recipe, generator, discriminator, metrics, args, state, hardware, wei
         "adversarial loss": args.adversarial_loss,
         "hardware": hardware,
         "wall time": f"{state.seconds / 60:.1f} min",
+        "seconds per step": round(state.seconds / max(state.step, 1), 2),
+        "mixed precision": args.mixed_precision,
     }
     training.update(recipe.summary())
     if args.init_from:
