@@ -109,26 +109,25 @@ eval-inpainting-device: install
 # both with a fresh critic; then both measured on the 512 px benchmark.
 depth_arm = $(INPAINT_CONTINUE) --output-dir runs/$(1) --max-train-steps 750 --max-train-minutes 120 \
 	--resume-from-checkpoint latest $(2) >> runs/$(1).log 2>&1
+# $(call control_and_deeper,ARM,CONTROL_RUN,DEEPER_RUN): two arms of the ARM macro side by side, the second with the
+# deeper bottleneck, then both measured on the 512 px benchmark (one thread each)
+control_and_deeper = $(call $(1),$(2),) & $(call $(1),$(3),--generator-bottleneck-dilations 1 2 4 8 1 2 4) & wait; \
+	$(call eval_inpainting_run,$(2)) --threads 1 > runs/$(2).eval.log 2>&1 & \
+	$(call eval_inpainting_run,$(3)) --threads 1 > runs/$(3).eval.log 2>&1 & wait
 experiment-inpainting-depth: install
 	mkdir -p runs
-	$(call depth_arm,inpainting_depth_control,) & \
-	$(call depth_arm,inpainting_depth_7,--generator-bottleneck-dilations 1 2 4 8 1 2 4) & wait
-	$(call eval_inpainting_run,inpainting_depth_control) --threads 1 > runs/inpainting_depth_control.eval.log 2>&1 & \
-	$(call eval_inpainting_run,inpainting_depth_7) --threads 1 > runs/inpainting_depth_7.eval.log 2>&1 & wait
+	$(call control_and_deeper,depth_arm,inpainting_depth_control,inpainting_depth_7)
 
 # Experiment: anneal. Every continuation so far kept the learning rate constant and wandered along a PSNR/perceptual
 # trade-off; here both learning rates fall linearly to zero over the run (--lr-decay linear), in bf16 autocast (this
-# CPU has AMX: 1.9 s a step against 3.3 s in fp32 at 2 threads, batch 8). Two arms side by side, one thread each,
-# 105 min, from the shipped weights with the shipped losses: the shipped generator, and the deeper bottleneck
-# (dilations 1-2-4-8-1-2-4; the new blocks start as identity). Then both measured on the 512 px benchmark.
+# CPU has AMX; the training summaries record seconds per step). Two arms side by side, one thread each, 105 min, from
+# the shipped weights with the shipped losses: the shipped generator, and the deeper bottleneck (dilations
+# 1-2-4-8-1-2-4; the new blocks start as identity). Then both measured on the 512 px benchmark.
 anneal_arm = $(INPAINT_CONTINUE) --output-dir runs/$(1) --mixed-precision bf16 --lr-decay linear \
 	--max-train-minutes 105 --checkpointing-steps 500 --resume-from-checkpoint latest $(2) >> runs/$(1).log 2>&1
 experiment-inpainting-anneal: install
 	mkdir -p runs
-	$(call anneal_arm,inpainting_anneal,) & \
-	$(call anneal_arm,inpainting_anneal_depth7,--generator-bottleneck-dilations 1 2 4 8 1 2 4) & wait
-	$(call eval_inpainting_run,inpainting_anneal) --threads 1 > runs/inpainting_anneal.eval.log 2>&1 & \
-	$(call eval_inpainting_run,inpainting_anneal_depth7) --threads 1 > runs/inpainting_anneal_depth7.eval.log 2>&1 & wait
+	$(call control_and_deeper,anneal_arm,inpainting_anneal,inpainting_anneal_depth7)
 
 # Oracle ceilings: how far a correction computed at the working size could go (benchmarks/results/inpainting_ceiling.md)
 eval-inpainting-ceiling: install
