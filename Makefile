@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-inpainting-ceiling eval-varied device-pack eval-inpainting-device experiment-inpainting-depth experiment-inpainting-anneal eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-inpainting-ceiling eval-varied device-pack eval-inpainting-device experiment-inpainting-depth experiment-inpainting-anneal experiment-inpainting-width eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -109,11 +109,13 @@ eval-inpainting-device: install
 # both with a fresh critic; then both measured on the 512 px benchmark.
 depth_arm = $(INPAINT_CONTINUE) --output-dir runs/$(1) --max-train-steps 750 --max-train-minutes 120 \
 	--resume-from-checkpoint latest $(2) >> runs/$(1).log 2>&1
-# $(call control_and_deeper,ARM,CONTROL_RUN,DEEPER_RUN): two arms of the ARM macro side by side, the second with the
-# deeper bottleneck, then both measured on the 512 px benchmark (one thread each)
-control_and_deeper = $(call $(1),$(2),) & $(call $(1),$(3),--generator-bottleneck-dilations 1 2 4 8 1 2 4) & wait; \
+# $(call two_arms,ARM,RUN_A,OPTIONS_A,RUN_B,OPTIONS_B): two arms of the ARM macro side by side, then both measured
+# on the 512 px benchmark (one thread each)
+two_arms = $(call $(1),$(2),$(3)) & $(call $(1),$(4),$(5)) & wait; \
 	$(call eval_inpainting_run,$(2)) --threads 1 > runs/$(2).eval.log 2>&1 & \
-	$(call eval_inpainting_run,$(3)) --threads 1 > runs/$(3).eval.log 2>&1 & wait
+	$(call eval_inpainting_run,$(4)) --threads 1 > runs/$(4).eval.log 2>&1 & wait
+# $(call control_and_deeper,ARM,CONTROL_RUN,DEEPER_RUN): the second arm with the deeper bottleneck
+control_and_deeper = $(call two_arms,$(1),$(2),,$(3),--generator-bottleneck-dilations 1 2 4 8 1 2 4)
 experiment-inpainting-depth: install
 	mkdir -p runs
 	$(call control_and_deeper,depth_arm,inpainting_depth_control,inpainting_depth_7)
@@ -128,6 +130,16 @@ anneal_arm = $(INPAINT_CONTINUE) --output-dir runs/$(1) --mixed-precision bf16 -
 experiment-inpainting-anneal: install
 	mkdir -p runs
 	$(call control_and_deeper,anneal_arm,inpainting_anneal,inpainting_anneal_depth7)
+
+# Experiment: width. The anneal arm's recipe (bf16, learning rates falling to zero over 105 min, one thread, from the
+# shipped weights) on wider generators grown from the shipped one (function-preserving: the new channels start
+# unread): 16-32-64-128-320 (wider bottleneck only, the GPU script's default) and 20-40-80-160-320 (every level).
+# runs/inpainting_anneal is the control at the shipped width.
+WIDTH_320 := --generator-channels 16 32 64 128 320
+WIDTH_20_320 := --generator-channels 20 40 80 160 320
+experiment-inpainting-width: install
+	mkdir -p runs
+	$(call two_arms,anneal_arm,inpainting_width_320,$(WIDTH_320),inpainting_width_20_320,$(WIDTH_20_320))
 
 # Oracle ceilings: how far a correction computed at the working size could go (benchmarks/results/inpainting_ceiling.md)
 eval-inpainting-ceiling: install
