@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 CARRY=.device_carry
 RUN=runs/inpainting_gpu
 INIT=${INIT-pretrained/inpainting}
-CHANNELS=${CHANNELS:-16 32 64 128 256}
+CHANNELS=${CHANNELS:-16 32 64 128 320}
 DILATIONS=${DILATIONS:-1 2 4 8 1 2 4}
 MINUTES=${MINUTES:-8}
 BATCH=${BATCH:-32}
