@@ -133,8 +133,8 @@ experiment-inpainting-anneal: install
 
 # Experiment: width. The anneal arm's recipe (bf16, learning rates falling to zero over 105 min, one thread, from the
 # shipped weights) on wider generators grown from the shipped one (function-preserving: the new channels start
-# unread): 16-32-64-128-320 (wider bottleneck only; scripts/device_inpainting.sh defaults to it) and 20-40-80-160-320 (every level).
-# runs/inpainting_anneal is the control at the shipped width.
+# unread): 16-32-64-128-320 (wider bottleneck only; scripts/device_inpainting.sh defaults to it) and
+# 20-40-80-160-320 (every level). runs/inpainting_anneal is the control at the shipped width.
 WIDTH_320 := --generator-channels 16 32 64 128 320
 WIDTH_20_320 := --generator-channels 20 40 80 160 320
 experiment-inpainting-width: install
