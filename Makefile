@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-inpainting-ceiling eval-varied device-pack eval-inpainting-device experiment-inpainting-depth experiment-inpainting-anneal experiment-inpainting-width eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-inpainting-ceiling eval-varied device-pack eval-inpainting-device experiment-inpainting-depth experiment-inpainting-anneal experiment-inpainting-width train-inpainting-wide eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -141,6 +141,13 @@ experiment-inpainting-width: install
 	mkdir -p runs
 	$(call two_arms,anneal_arm,inpainting_width_320,$(WIDTH_320),inpainting_width_20_320,$(WIDTH_20_320))
 
+# The shipped inpainting generator: the 16-32-64-128-320 arm retrained alone on both threads (105 min), then measured.
+train-inpainting-wide: INPAINT_THREADS := 2
+train-inpainting-wide: install
+	mkdir -p runs
+	$(call anneal_arm,inpainting_wide,$(WIDTH_320))
+	$(call eval_inpainting_run,inpainting_wide) > runs/inpainting_wide.eval.log 2>&1
+
 # Oracle ceilings: how far a correction computed at the working size could go (benchmarks/results/inpainting_ceiling.md)
 eval-inpainting-ceiling: install
 	$(BIN)/python benchmarks/inpainting_ceiling.py --json benchmarks/results/inpainting_ceiling.json
@@ -270,7 +277,8 @@ experiment-style-film-skips-long: install
 # perceptual loss (relu1_2..relu3_3 on the composite, weight 5) added to the shipped second-phase weights, 110 min
 # (runs/inpainting_relaxed). Style: the shipped style-modulated decoder trained on with its own settings, 125 min
 # (runs/style_film_cont). Then both measured. (It ran when pretrained/ held the releases of commit 5675ee5.)
-INPAINT_CONTINUE := OMP_NUM_THREADS=1 $(INPAINT_TRAIN) --init-from pretrained/inpainting --adversarial-weight 0.1 \
+INPAINT_THREADS ?= 1
+INPAINT_CONTINUE = OMP_NUM_THREADS=$(INPAINT_THREADS) $(INPAINT_TRAIN) --init-from pretrained/inpainting --adversarial-weight 0.1 \
 	--feature-matching-weight 1 --perceptual-weight 5 --eval-steps 100000 --max-train-steps 100000
 STYLE_CONTINUE := OMP_NUM_THREADS=1 $(STYLE_LOSS_TRAIN) --style-loss relative --decoder-style-modulation
 # $(call eval_inpainting_run,RUN): the 512 px benchmark on runs/RUN/pipeline, results in runs/RUN/eval.json
