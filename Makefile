@@ -81,7 +81,7 @@ train-damage-detection: install
 # Trained runs -> the fp16 folders under pretrained/ (critics left out to keep the repo small); the style model is the
 # alpha 0.2 blend written by experiment-style-content
 bundle: install
-	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting_relaxed/pipeline pretrained/inpainting --drop discriminator \
+	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting_wide/pipeline pretrained/inpainting --drop discriminator \
 		--notes docs/inpainting_card.md --metrics benchmarks/results/inpainting.json
 	$(BIN)/python scripts/bundle_pipeline.py runs/style_interp_0.2 pretrained/style-transfer --drop discriminator \
 		--component vintage=runs/vintage/pipeline/generator --notes docs/style_transfer_card.md \
