@@ -46,9 +46,9 @@ INPAINT_TRAIN := $(BIN)/accelerate launch train_accelerate.py --task inpainting 
 	--perceptual-weight 0 --eval-steps 500 --num-eval-images 12 --train-data-description "$(PHOTOS)"
 
 train-inpainting: install
-	$(INPAINT_TRAIN) --max-train-steps 1000 --fill-relaxation-steps 0
+	$(INPAINT_TRAIN) --max-train-steps 1000 --fill-relaxation-steps 0 $(WIDTH_256)
 	$(INPAINT_TRAIN) --max-train-steps 100000 --max-train-minutes 200 --adversarial-weight 0.1 \
-		--feature-matching-weight 1 --resume-from-checkpoint latest --fill-relaxation-steps 0
+		--feature-matching-weight 1 --resume-from-checkpoint latest --fill-relaxation-steps 0 $(WIDTH_256)
 
 STYLE_TRAIN := $(BIN)/accelerate launch train_accelerate.py --task style_transfer --train-data data/train \
 	--val-data data/val --style-val-data data/art_val --vgg-path data/vgg16 --resolution 128 --train-batch-size 8 \
@@ -136,6 +136,7 @@ experiment-inpainting-anneal: install
 # unread): 16-32-64-128-320 (wider bottleneck only; scripts/device_inpainting.sh defaults to it) and
 # 20-40-80-160-320 (every level). runs/inpainting_anneal is the control at the shipped width.
 WIDTH_320 := --generator-channels 16 32 64 128 320
+WIDTH_256 := --generator-channels 16 32 64 128 256
 WIDTH_20_320 := --generator-channels 20 40 80 160 320
 experiment-inpainting-width: install
 	mkdir -p runs

@@ -54,7 +54,8 @@ def parse_args(argv=None):
                    help="style_transfer: per-channel scale/shift of every decoder layer predicted from the style's "
                    "feature statistics at all levels (with --init-from: added at zero)")
     p.add_argument("--generator-channels", type=int, nargs="+", default=None, metavar="WIDTH",
-                   help="colorization, inpainting: the U-Net's widths per level (default 16 32 64 128 256); with "
+                   help="colorization, inpainting: the U-Net's widths per level (default 16 32 64 128 256, inpainting "
+                   "16 32 64 128 320); with "
                    "--init-from a narrower one, the extra channels start unread")
     p.add_argument("--generator-bottleneck-dilations", type=int, nargs="+", default=None, metavar="DILATION",
                    help="colorization, inpainting: one residual block per value in the U-Net's bottleneck (default "

@@ -15,8 +15,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks.speed import gflops, parse_timing_args, time_call  # noqa: E402
 from gan_models.models.unet import UNetGenerator  # noqa: E402
 
-SHIPPED = ((16, 32, 64, 128, 256), (1, 2, 4, 8))
-CANDIDATES = [SHIPPED, ((16, 32, 64, 128, 256), (1, 2, 4, 8, 1, 2, 4)), ((16, 32, 64, 128, 320), (1, 2, 4, 8)),
+PREVIOUS_RELEASE = ((16, 32, 64, 128, 256), (1, 2, 4, 8))
+CANDIDATES = [PREVIOUS_RELEASE, ((16, 32, 64, 128, 256), (1, 2, 4, 8, 1, 2, 4)), ((16, 32, 64, 128, 320), (1, 2, 4, 8)),
               ((16, 32, 64, 160, 320), (1, 2, 4, 8)), ((20, 40, 80, 160, 320), (1, 2, 4, 8)),
               ((24, 48, 96, 192, 384), (1, 2, 4, 8))]
 

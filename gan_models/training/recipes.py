@@ -144,7 +144,8 @@ class InpaintingRecipe(Recipe):
     default_loss_weights = {"reconstruction": 10.0, "adversarial": 1.0, "perceptual": 1.0, "feature_matching": 10.0}
     hole_weight = 6.0
 
-    def __init__(self, generator_channels=(16, 32, 64, 128, 256), discriminator_channels=64, working_size=256,
+    # the shipped width: the extra bottleneck width costs little time (benchmarks/results/inpainting_widths.md)
+    def __init__(self, generator_channels=(16, 32, 64, 128, 320), discriminator_channels=64, working_size=256,
                  fill_relaxation_steps=10, seed=0, generator_bottleneck_dilations=(1, 2, 4, 8)):
         self.generator_channels = tuple(generator_channels)
         self.generator_bottleneck_dilations = tuple(generator_bottleneck_dilations)
