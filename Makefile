@@ -134,7 +134,7 @@ experiment-inpainting-anneal: install
 # Experiment: width. The anneal arm's recipe (bf16, learning rates falling to zero over 105 min, one thread, from the
 # shipped weights) on wider generators grown from the shipped one (function-preserving: the new channels start
 # unread): 16-32-64-128-320 (wider bottleneck only; scripts/device_inpainting.sh defaults to it) and
-# 20-40-80-160-320 (every level). runs/inpainting_anneal is the control at the shipped width.
+# 20-40-80-160-320 (every level). runs/inpainting_anneal is the control at the then-shipped width.
 WIDTH_320 := --generator-channels 16 32 64 128 320
 WIDTH_256 := --generator-channels 16 32 64 128 256
 WIDTH_20_320 := --generator-channels 20 40 80 160 320
@@ -143,6 +143,7 @@ experiment-inpainting-width: install
 	$(call two_arms,anneal_arm,inpainting_width_320,$(WIDTH_320),inpainting_width_20_320,$(WIDTH_20_320))
 
 # The shipped inpainting generator: the 16-32-64-128-320 arm retrained alone on both threads (105 min), then measured.
+# (It ran when pretrained/inpainting held the 16-32-64-128-256 release of commit 3f3b27e.)
 train-inpainting-wide: INPAINT_THREADS := 2
 train-inpainting-wide: install
 	mkdir -p runs
