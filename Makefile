@@ -81,7 +81,7 @@ train-damage-detection: install
 # Trained runs -> the fp16 folders under pretrained/ (critics left out to keep the repo small); the style model is the
 # alpha 0.2 blend written by experiment-style-content
 bundle: install
-	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting_wide/pipeline pretrained/inpainting --drop discriminator \
+	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting_wide_2/pipeline pretrained/inpainting --drop discriminator \
 		--notes docs/inpainting_card.md --metrics benchmarks/results/inpainting.json
 	$(BIN)/python scripts/bundle_pipeline.py runs/style_interp_0.2 pretrained/style-transfer --drop discriminator \
 		--component vintage=runs/vintage/pipeline/generator --notes docs/style_transfer_card.md \
@@ -142,7 +142,7 @@ experiment-inpainting-width: install
 	mkdir -p runs
 	$(call two_arms,anneal_arm,inpainting_width_320,$(WIDTH_320),inpainting_width_20_320,$(WIDTH_20_320))
 
-# The shipped inpainting generator: the 16-32-64-128-320 arm retrained alone on both threads (105 min), then measured.
+# The shipped generator's first cycle: the 16-32-64-128-320 arm retrained alone on both threads (105 min), measured.
 # (It ran when pretrained/inpainting held the 16-32-64-128-256 release of commit 3f3b27e.)
 train-inpainting-wide: INPAINT_THREADS := 2
 train-inpainting-wide: install
@@ -150,7 +150,7 @@ train-inpainting-wide: install
 	$(call anneal_arm,inpainting_wide,$(WIDTH_320))
 	$(call eval_inpainting_run,inpainting_wide) > runs/inpainting_wide.eval.log 2>&1
 
-# A second annealing cycle for the shipped generator: train-inpainting-wide's run continued with its critic, both
+# The shipped inpainting generator: train-inpainting-wide's run continued for a second cycle with its critic, both
 # learning rates starting at half the first cycle's and falling to zero over 105 min on both threads, then measured.
 # (The later --init-from and learning rates override INPAINT_CONTINUE's.)
 train-inpainting-wide-2: INPAINT_THREADS := 2
