@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-inpainting-ceiling eval-varied device-pack eval-inpainting-device experiment-inpainting-depth experiment-inpainting-anneal experiment-inpainting-width train-inpainting-wide train-inpainting-wide-2 eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-inpainting-ceiling eval-varied device-pack eval-inpainting-device experiment-inpainting-depth experiment-inpainting-anneal experiment-inpainting-width train-inpainting-wide train-inpainting-wide-2 train-inpainting-wide-3 eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -158,6 +158,14 @@ train-inpainting-wide-2: install
 	mkdir -p runs
 	$(call anneal_arm,inpainting_wide_2,$(WIDTH_320) --init-from runs/inpainting_wide/pipeline --learning-rate 1e-4 --discriminator-learning-rate 1e-4)
 	$(call eval_inpainting_run,inpainting_wide_2) > runs/inpainting_wide_2.eval.log 2>&1
+
+# A third cycle: train-inpainting-wide-2's run continued the same way (critic kept, both learning rates from 1e-4
+# falling to zero), 80 min on both threads, then measured.
+train-inpainting-wide-3: INPAINT_THREADS := 2
+train-inpainting-wide-3: install
+	mkdir -p runs
+	$(call anneal_arm,inpainting_wide_3,$(WIDTH_320) --init-from runs/inpainting_wide_2/pipeline --learning-rate 1e-4 --discriminator-learning-rate 1e-4 --max-train-minutes 80)
+	$(call eval_inpainting_run,inpainting_wide_3) > runs/inpainting_wide_3.eval.log 2>&1
 
 # Oracle ceilings: how far a correction computed at the working size could go (benchmarks/results/inpainting_ceiling.md)
 eval-inpainting-ceiling: install
