@@ -81,7 +81,7 @@ train-damage-detection: install
 # Trained runs -> the fp16 folders under pretrained/ (critics left out to keep the repo small); the style model is the
 # alpha 0.2 blend written by experiment-style-content
 bundle: install
-	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting_wide_2/pipeline pretrained/inpainting --drop discriminator \
+	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting_wide_3/pipeline pretrained/inpainting --drop discriminator \
 		--notes docs/inpainting_card.md --metrics benchmarks/results/inpainting.json
 	$(BIN)/python scripts/bundle_pipeline.py runs/style_interp_0.2 pretrained/style-transfer --drop discriminator \
 		--component vintage=runs/vintage/pipeline/generator --notes docs/style_transfer_card.md \
@@ -150,7 +150,7 @@ train-inpainting-wide: install
 	$(call anneal_arm,inpainting_wide,$(WIDTH_320))
 	$(call eval_inpainting_run,inpainting_wide) > runs/inpainting_wide.eval.log 2>&1
 
-# The shipped inpainting generator: train-inpainting-wide's run continued for a second cycle with its critic, both
+# The second cycle: train-inpainting-wide's run continued for a second cycle with its critic, both
 # learning rates starting at half the first cycle's and falling to zero over 105 min on both threads, then measured.
 # (The later --init-from and learning rates override INPAINT_CONTINUE's.)
 train-inpainting-wide-2: INPAINT_THREADS := 2
@@ -159,8 +159,9 @@ train-inpainting-wide-2: install
 	$(call anneal_arm,inpainting_wide_2,$(WIDTH_320) --init-from runs/inpainting_wide/pipeline --learning-rate 1e-4 --discriminator-learning-rate 1e-4)
 	$(call eval_inpainting_run,inpainting_wide_2) > runs/inpainting_wide_2.eval.log 2>&1
 
-# A third cycle: train-inpainting-wide-2's run continued the same way (critic kept, both learning rates from 1e-4
-# falling to zero), 80 min on both threads, then measured.
+# The shipped inpainting generator, a third cycle: train-inpainting-wide-2's run continued the same way (critic kept,
+# both learning rates from 1e-4 falling to zero), 80 min on both threads, then measured. (The later --max-train-minutes
+# overrides anneal_arm's 105.)
 train-inpainting-wide-3: INPAINT_THREADS := 2
 train-inpainting-wide-3: install
 	mkdir -p runs
