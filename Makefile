@@ -150,23 +150,23 @@ train-inpainting-wide: install
 	$(call anneal_arm,inpainting_wide,$(WIDTH_320))
 	$(call eval_inpainting_run,inpainting_wide) > runs/inpainting_wide.eval.log 2>&1
 
-# The second cycle: train-inpainting-wide's run continued for a second cycle with its critic, both
-# learning rates starting at half the first cycle's and falling to zero over 105 min on both threads, then measured.
-# (The later --init-from and learning rates override INPAINT_CONTINUE's.)
+# $(call next_wide_cycle,RUN,PREVIOUS_RUN,OPTIONS): PREVIOUS_RUN's pipeline continued with its critic, both learning
+# rates from 1e-4 (half the first cycle's) falling to zero, then measured. (Later flags override INPAINT_CONTINUE's
+# --init-from and learning rates and anneal_arm's 105 min.)
+next_wide_cycle = $(call anneal_arm,$(1),$(WIDTH_320) --init-from runs/$(2)/pipeline --learning-rate 1e-4 \
+	--discriminator-learning-rate 1e-4 $(3)) && $(call eval_inpainting_run,$(1)) > runs/$(1).eval.log 2>&1
+
+# The second cycle: 105 min on both threads.
 train-inpainting-wide-2: INPAINT_THREADS := 2
 train-inpainting-wide-2: install
 	mkdir -p runs
-	$(call anneal_arm,inpainting_wide_2,$(WIDTH_320) --init-from runs/inpainting_wide/pipeline --learning-rate 1e-4 --discriminator-learning-rate 1e-4)
-	$(call eval_inpainting_run,inpainting_wide_2) > runs/inpainting_wide_2.eval.log 2>&1
+	$(call next_wide_cycle,inpainting_wide_2,inpainting_wide)
 
-# The shipped inpainting generator, a third cycle: train-inpainting-wide-2's run continued the same way (critic kept,
-# both learning rates from 1e-4 falling to zero), 80 min on both threads, then measured. (The later --max-train-minutes
-# overrides anneal_arm's 105.)
+# The shipped inpainting generator: a third cycle, 80 min on both threads.
 train-inpainting-wide-3: INPAINT_THREADS := 2
 train-inpainting-wide-3: install
 	mkdir -p runs
-	$(call anneal_arm,inpainting_wide_3,$(WIDTH_320) --init-from runs/inpainting_wide_2/pipeline --learning-rate 1e-4 --discriminator-learning-rate 1e-4 --max-train-minutes 80)
-	$(call eval_inpainting_run,inpainting_wide_3) > runs/inpainting_wide_3.eval.log 2>&1
+	$(call next_wide_cycle,inpainting_wide_3,inpainting_wide_2,--max-train-minutes 80)
 
 # Oracle ceilings: how far a correction computed at the working size could go (benchmarks/results/inpainting_ceiling.md)
 eval-inpainting-ceiling: install
