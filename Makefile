@@ -8,7 +8,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data train-colorization train-inpainting train-style-transfer train-style-long train-vintage \
-	train-damage-detection bundle eval-colorization eval-inpainting eval-inpainting-ceiling eval-varied device-pack eval-inpainting-device experiment-inpainting-depth experiment-inpainting-anneal experiment-inpainting-width train-inpainting-wide train-inpainting-wide-2 train-inpainting-wide-3 eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
+	train-damage-detection bundle eval-colorization eval-inpainting eval-inpainting-ceiling eval-varied device-pack eval-inpainting-device experiment-inpainting-depth experiment-inpainting-anneal experiment-inpainting-width train-inpainting-wide train-inpainting-wide-2 train-inpainting-wide-3 train-inpainting-wide-4 eval-style-transfer experiment-style-pieces experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content experiment-inpainting-scale experiment-inpainting-scale-control eval-style-length eval-restoration bench load clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -162,11 +162,17 @@ train-inpainting-wide-2: install
 	mkdir -p runs
 	$(call next_wide_cycle,inpainting_wide_2,inpainting_wide)
 
-# The shipped inpainting generator: a third cycle, 80 min on both threads.
+# The third cycle: 80 min on both threads.
 train-inpainting-wide-3: INPAINT_THREADS := 2
 train-inpainting-wide-3: install
 	mkdir -p runs
 	$(call next_wide_cycle,inpainting_wide_3,inpainting_wide_2,--max-train-minutes 80)
+
+# A fourth cycle: 90 min on both threads.
+train-inpainting-wide-4: INPAINT_THREADS := 2
+train-inpainting-wide-4: install
+	mkdir -p runs
+	$(call next_wide_cycle,inpainting_wide_4,inpainting_wide_3,--max-train-minutes 90)
 
 # Oracle ceilings: how far a correction computed at the working size could go (benchmarks/results/inpainting_ceiling.md)
 eval-inpainting-ceiling: install
