@@ -168,7 +168,7 @@ train-inpainting-wide-3: install
 	mkdir -p runs
 	$(call next_wide_cycle,inpainting_wide_3,inpainting_wide_2,--max-train-minutes 80)
 
-# A fourth cycle: 90 min on both threads.
+# A fourth cycle: 90 min on both threads (a trade, not shipped: benchmarks/results/inpainting_width.md).
 train-inpainting-wide-4: INPAINT_THREADS := 2
 train-inpainting-wide-4: install
 	mkdir -p runs
