@@ -162,7 +162,7 @@ train-inpainting-wide-2: install
 	mkdir -p runs
 	$(call next_wide_cycle,inpainting_wide_2,inpainting_wide)
 
-# The third cycle: 80 min on both threads.
+# The shipped inpainting generator: a third cycle, 80 min on both threads.
 train-inpainting-wide-3: INPAINT_THREADS := 2
 train-inpainting-wide-3: install
 	mkdir -p runs
