@@ -31,6 +31,7 @@ data: install
 	command -v apt-get >/dev/null && (apt-get update -qq && apt-get install -y -qq --no-install-recommends $(DATA_PACKAGES))
 	$(BIN)/python scripts/make_data.py --out data
 	$(BIN)/python scripts/convert_vgg16.py --output-dir data/vgg16
+	$(BIN)/python scripts/convert_efficientnet_lite0.py --output-dir data/efficientnet_lite0
 
 train-colorization: install
 	$(BIN)/accelerate launch train_accelerate.py --task colorization --train-data data/train --val-data data/val \

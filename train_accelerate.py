@@ -17,6 +17,9 @@ def parse_args(argv=None):
                    help="image folder, or a datasets name/folder (local or cached); --content-data for style_transfer")
     p.add_argument("--train-data-description", default=None, help="what the data is, for the model card")
     p.add_argument("--val-data", default=None, help="image folder of held-out photos for evaluation")
+    p.add_argument("--cutout-data", default=None,
+                   help="folder of cut-out photos (RGBA) pasted onto training photos as new scenes (make data: data/cutouts)")
+    p.add_argument("--composite-probability", type=float, default=0.5, help="share of training crops given cut-outs")
     p.add_argument("--style-data", nargs="+", default=None, help="style_transfer: folders of style images (paintings)")
     p.add_argument("--style-val-data", default=None, help="style_transfer: held-out style images for evaluation")
     p.add_argument("--output-dir", required=True)
@@ -65,6 +68,10 @@ def parse_args(argv=None):
                    "(default 10; 0 is the plain pyramid fill of the releases before it)")
     p.add_argument("--identity-weight", type=float, default=None, help="style_transfer: decode(encode(x)) = x")
     p.add_argument("--vgg-path", default=None, help="VGG16Features folder (make data writes data/vgg16)")
+    p.add_argument("--backbone-path", default=None,
+                   help="colorization: the ImageNet EfficientNet-Lite0 folder (make data writes data/efficientnet_lite0)")
+    p.add_argument("--encoder-learning-rate-scale", type=float, default=None,
+                   help="colorization: train the pretrained encoder at this fraction of the learning rate (default 0: frozen)")
     p.add_argument("--ema-decay", type=float, default=0.999)
     p.add_argument("--mixed-precision", default="no", choices=["no", "fp16", "bf16"])
     p.add_argument("--cpu", action="store_true", help="train on the CPU even if a GPU is present")
@@ -92,11 +99,15 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    options = {key: getattr(args, key) for key in ("generator_channels", "generator_bottleneck_dilations")
-               if getattr(args, key)}
+    options = {key: getattr(args, key) for key in ("generator_channels", "generator_bottleneck_dilations",
+                                                   "encoder_learning_rate_scale") if getattr(args, key)}
     if options and args.task not in ("colorization", "inpainting"):
         raise SystemExit(f"--generator-channels and --generator-bottleneck-dilations apply to colorization and "
                          f"inpainting, not {args.task}")
+    if args.task == "colorization" and "generator_bottleneck_dilations" in options:
+        raise SystemExit("--generator-bottleneck-dilations applies to inpainting (the colorizer's encoder is fixed)")
+    if args.task != "colorization" and "encoder_learning_rate_scale" in options:
+        raise SystemExit("--encoder-learning-rate-scale applies to colorization")
     train(get_recipe(args.task, **options), args)
 
 

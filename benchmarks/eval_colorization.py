@@ -1,9 +1,13 @@
-"""Colorization quality on held-out photos: the model vs the grayscale baseline, plus latency.
+"""Colorization quality per scene group (people, indoor, objects, outdoor), colorizers vs grayscale, plus speed.
 
-    python benchmarks/eval_colorization.py --pipeline pretrained/colorization --data data/val --vgg-path data/vgg16
+    python benchmarks/eval_colorization.py --pipeline v2=pretrained/colorization v1=OLD_FOLDER \
+        --data test=data/test varied=data/varied
 
-Prints a markdown table (PSNR, SSIM, Hasler-Suesstrunk colourfulness CF, |dCF| vs ground truth,
-LPIPS-like VGG16 distance, ms per image) and can write it as JSON.
+Each `--data` set gets one table: rows are group x method; PSNR, SSIM, Hasler-Suesstrunk colourfulness CF (and
+the truth's), |dCF|, LPIPS-like VGG16 distance, ms per photo. Groups come from `make data`'s manifest.
+`--temperature` / `--chroma-gain` evaluate extra settings of the first pipeline (choose them on data/val only).
+`--speed` adds the first pipeline's latency at 512x512 and ~4 MP, its GFLOPs, and OpenCV Navier-Stokes
+inpainting of a 512x512 photo timed in the same run (the reference every task's speed target uses).
 """
 import argparse
 import json
@@ -11,43 +15,107 @@ import os
 import platform
 import sys
 
+import numpy as np
 import torch
+from PIL import Image
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+from speed import gflops, test_image, time_call  # noqa: E402
+
 from gan_models import ColorizationPipeline  # noqa: E402
 from gan_models.evaluation import PerceptualMetric  # noqa: E402
-from gan_models.evaluation.colorization import evaluate_colorization  # noqa: E402
+from gan_models.evaluation.colorization import colorization_rows, mean_by_method  # noqa: E402
+from gan_models.evaluation.inpainting import opencv_method  # noqa: E402
 from gan_models.hub import format_metrics_table  # noqa: E402
 from gan_models.training.data import list_images  # noqa: E402
+
+GROUPS = ("people", "indoor", "objects", "outdoor")
+
+
+def named(values, default_name):
+    """["a=path", "path"] -> {"a": "path", default_name: "path"}."""
+    out = {}
+    for value in values:
+        name, _, path = value.rpartition("=")
+        out[name or (default_name if default_name not in out else path)] = path
+    return out
+
+
+def load_groups(manifest):
+    if not os.path.isfile(manifest):
+        return {}
+    with open(manifest) as f:
+        return {os.path.abspath(entry["file"]): entry.get("group", "") for entry in json.load(f)}
+
+
+def speed_rows(pipe, threads, runs=5):
+    """ms of the colorizer at 512x512 and ~4 MP beside OpenCV NS inpainting at 512x512 (same run), GFLOPs."""
+    photo = test_image(512, 512)
+    mask = np.zeros((512, 512), bool)
+    mask[196:316, 166:346] = True  # a 180x120 hole, as in benchmarks/speed.py
+    ns = opencv_method("INPAINT_NS")
+    ns_ms = time_call(lambda: ns(photo, mask), runs)
+    own_512 = time_call(lambda: pipe(image=photo), runs)
+    own_4mp = time_call(lambda: pipe(image=test_image(2304, 1728)), max(2, runs // 2))
+    flops = gflops(pipe.generator, torch.zeros(1, 1, 256, 256))
+    return (f"{threads} threads, {platform.machine()} ({os.cpu_count()} cores), median of {runs}\n\n"
+            f"| what | ms |\n|---|---|\n| OpenCV NS inpainting, 512x512, 180x120 hole | {ns_ms:.0f} |\n"
+            f"| colorization, 512x512 | {own_512:.0f} ({own_512 / ns_ms:.2f}x OpenCV NS) |\n"
+            f"| colorization, 2304x1728 (~4 MP) | {own_4mp:.0f} |\n\n"
+            f"Network: {flops:.2f} GFLOPs per photo (it always runs at 256 px on the longer side), "
+            f"{sum(p.numel() for p in pipe.generator.parameters()) / 1e6:.1f} M parameters.")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pipeline", default="pretrained/colorization")
-    parser.add_argument("--data", default="data/val")
+    parser.add_argument("--pipeline", nargs="+", default=["gan_models=pretrained/colorization"],
+                        help="NAME=FOLDER (or FOLDER) of each colorization pipeline to compare")
+    parser.add_argument("--data", nargs="+", default=["test=data/test", "varied=data/varied"],
+                        help="NAME=FOLDER of each photo set")
+    parser.add_argument("--manifest", default="data/manifest.json", help="make data's manifest (scene groups)")
     parser.add_argument("--vgg-path", default="data/vgg16", help="VGG16Features folder for the LPIPS-like metric")
     parser.add_argument("--max-side", type=int, default=512)
-    parser.add_argument("--chroma-gain", type=float, nargs="*", default=None, help="also evaluate these gains")
+    parser.add_argument("--temperature", type=float, nargs="*", default=[], help="also evaluate these temperatures")
+    parser.add_argument("--chroma-gain", type=float, nargs="*", default=[], help="also evaluate these gains")
+    parser.add_argument("--speed", action="store_true")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
-    pipe = ColorizationPipeline.from_pretrained(args.pipeline, load_discriminator=False)
+    pipes = {name: ColorizationPipeline.from_pretrained(path, load_discriminator=False)
+             for name, path in named(args.pipeline, "gan_models").items()}
+    first_name, first = next(iter(pipes.items()))
+    methods = {name: (lambda pipe: lambda image: pipe(image=image).images[0])(pipe) for name, pipe in pipes.items()}
+    for t in args.temperature:
+        methods[f"{first_name}, temperature {t}"] = lambda image, t=t: first(image=image, temperature=t).images[0]
+    for g in args.chroma_gain:
+        methods[f"{first_name}, gain {g}"] = lambda image, g=g: first(image=image, chroma_gain=g).images[0]
     perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
-    files = list_images(args.data)
-    results = evaluate_colorization(pipe, files, perceptual, args.max_side)
-    for gain in args.chroma_gain or []:
-        pipe.config["chroma_gain"] = gain
-        results[f"model, gain {gain}"] = evaluate_colorization(pipe, files, perceptual, args.max_side)["model"]
-    cf_truth = results["grayscale"]["cf_truth"]
-    print(f"{len(files)} held-out photos from {args.data}, longer side <= {args.max_side} px; "
-          f"{torch.get_num_threads()} threads on {platform.machine()} ({os.cpu_count()} cores)\n")
-    print(format_metrics_table(results))
-    print(f"\nCF of the model / CF of the ground truth: {results['model']['cf'] / cf_truth:.2f}")
+    groups = load_groups(args.manifest)
+
+    report = {}
+    for set_name, folder in named(args.data, "data").items():
+        files = list_images(folder)
+        rows = colorization_rows(methods, files, perceptual, args.max_side)
+        print(f"## {set_name}: {len(files)} photos from {folder}, longer side <= {args.max_side} px\n")
+        table = {}
+        for group in ("all", *GROUPS):
+            mine = [r for r in rows if group == "all" or groups.get(os.path.abspath(r["file"])) == group]
+            count = len({r["file"] for r in mine})
+            for method, means in (mean_by_method(mine).items() if mine else []):
+                table[f"{group} ({count}): {method}"] = means
+        print(format_metrics_table(table) + "\n")
+        report[set_name] = table
+    if args.speed:
+        text = speed_rows(first, args.threads)
+        print(f"## speed ({first_name})\n\n{text}")
+        report["speed"] = text
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
+            json.dump(report, f, indent=2)
 
 
 if __name__ == "__main__":

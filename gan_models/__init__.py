@@ -2,10 +2,11 @@
 __version__ = "0.1.0"
 
 from .errors import InvalidInputError  # noqa: E402
-from .models import PatchGANDiscriminator, StyleDecoder, StyleEncoder, UNetGenerator, VGG16Features  # noqa: E402
+from .models import (ColorizationUNet, EfficientNetLite0, PatchGANDiscriminator, StyleDecoder, StyleEncoder,  # noqa: E402
+                     UNetGenerator, VGG16Features)
 from .pipelines import (ColorizationPipeline, DamageDetectionPipeline, ImagePipelineOutput,  # noqa: E402
                         InpaintingPipeline, OldPhotoRestorationPipeline, StyleTransferPipeline, VintagePipeline)
 
-__all__ = ["ColorizationPipeline", "DamageDetectionPipeline", "ImagePipelineOutput", "InpaintingPipeline",
+__all__ = ["ColorizationPipeline", "ColorizationUNet", "DamageDetectionPipeline", "EfficientNetLite0", "ImagePipelineOutput", "InpaintingPipeline",
            "InvalidInputError", "OldPhotoRestorationPipeline", "PatchGANDiscriminator", "StyleDecoder", "StyleEncoder",
            "StyleTransferPipeline", "UNetGenerator", "VGG16Features", "VintagePipeline", "__version__"]

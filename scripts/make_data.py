@@ -8,8 +8,14 @@ Sources (installed by `make data` with apt):
                         (people, rooms, objects on a table: what the sources above lack). Downloaded with
                         `apt-get download` and unpacked, not installed (their dependencies are heavy); all go to
                         `varied/`, a held-out set that measures how the models do on scenes they have not seen.
+  scratch               Scratch 1.4's photo backgrounds (CC BY-SA 3.0: rooms, streets, houses, sports grounds) join
+                        the photos; its cut-out photos of people go to `cutouts/`
+  tuxpaint-stamps-default  the photo cut-outs among Tux Paint's stamps (GPL-2: animals, food, objects, vehicles) go to
+                        `cutouts/` (RGBA); training pastes them onto photos (gan_models.training.composite)
+  Both are fetched with `apt-get download` and unpacked beside the varied packages.
 
-The split is by source photo (one photo = one scene), never by crop. Each photo is stored once,
+The split is by source photo (one photo = one scene), never by crop: every --val-every'th scene (by hash) is held
+out, half of them to `val/` (choosing settings) and half to `test/` (reporting). Each photo is stored once,
 downscaled to at most --max-side pixels, as JPEG q95; crops happen on the fly during training.
 Paintings (the GCompris "details" artwork) go to `art/` (style training) and `art_val/` (held-out styles); the
 opaque middles of the GCompris painting jigsaw pieces (~240, cut from some twenty paintings) go to `art_pieces/`.
@@ -20,6 +26,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import struct
 import subprocess
 
@@ -35,6 +42,14 @@ PHOTO_RCC = {"lang.rcc", "erase.rcc", "explore_monuments.rcc", "explore_world_an
              "explore_farm_animals.rcc", "explore_world_music.rcc", "categorization.rcc"}
 ART_RCC = {"details.rcc"}
 JIGSAW_RCC = "paintings.rcc"  # ~270 jigsaw pieces cut from some twenty paintings (Hokusai, Monet, da Vinci, ...)
+# Scene groups that the colorization benchmark reports separately (people, indoor, objects, outdoor). Photos get
+# theirs from their source; the varied photos, one by one.
+SOURCE_GROUPS = {"Indoors": "indoor", "categorization.rcc": "objects", "explore_world_music.rcc": "objects"}
+VARIED_GROUPS = {"astronaut.png": "people", "grace_hopper.jpg": "people", "messi5.jpg": "people",
+                 "home.jpg": "indoor", "stuff.jpg": "indoor", "rubberwhale1.png": "indoor", "left.jpg": "indoor",
+                 "board.jpg": "indoor", "coffee.png": "objects", "apple.jpg": "objects", "fruits.jpg": "objects",
+                 "orange.jpg": "objects", "motorcycle_left.png": "objects", "chelsea.png": "objects",
+                 "aloeL.jpg": "objects", "ela_original.jpg": "objects"}
 # Hand-picked real photos (stereo pairs and near-duplicates once; no synthetic, microscopy or painted images).
 VARIED_PHOTOS = {
     "python3-skimage": ("usr/lib/python3/dist-packages/skimage/data",
@@ -45,6 +60,8 @@ VARIED_PHOTOS = {
                     "chicky_512.png", "ela_original.jpg", "fruits.jpg", "graf1.png", "home.jpg", "left.jpg",
                     "leuvenA.jpg", "messi5.jpg", "orange.jpg", "rubberwhale1.png", "squirrel_cls.jpg", "stuff.jpg"]),
 }
+SCRATCH_MEDIA = "usr/share/scratch/Media"
+TUXPAINT_STAMPS = "usr/share/tuxpaint/stamps"
 SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 
 
@@ -81,23 +98,73 @@ def images_in_dirs(dirs, min_side):
                 pass
 
 
-def varied_photos(cache_dir):
-    """Yield (name, image) for VARIED_PHOTOS, fetching and unpacking each package into `cache_dir` once."""
+def unpacked(package, folder, cache_dir):
+    """`folder` inside Debian `package`, fetched with `apt-get download` and unpacked under `cache_dir` once
+    (nothing is installed); None if the package cannot be had."""
     root = os.path.join(cache_dir, "root")
+    if not os.path.isdir(os.path.join(root, folder)):
+        os.makedirs(cache_dir, exist_ok=True)
+        try:
+            subprocess.run(["apt-get", "download", package], cwd=cache_dir, check=True, capture_output=True)
+        except (OSError, subprocess.CalledProcessError) as error:
+            print(f"skipping {package}: apt-get download failed ({error})")
+            return None
+        deb = sorted(glob.glob(os.path.join(cache_dir, f"{package}_*.deb")))[-1]
+        subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
+    return os.path.join(root, folder)
+
+
+def varied_photos(cache_dir):
+    """Yield (name, image) for VARIED_PHOTOS."""
     for package, (folder, names) in VARIED_PHOTOS.items():
-        if not os.path.isdir(os.path.join(root, folder)):
-            os.makedirs(cache_dir, exist_ok=True)
-            try:
-                subprocess.run(["apt-get", "download", package], cwd=cache_dir, check=True, capture_output=True)
-            except (OSError, subprocess.CalledProcessError) as error:
-                print(f"skipping {package}: apt-get download failed ({error})")
-                continue
-            deb = sorted(glob.glob(os.path.join(cache_dir, f"{package}_*.deb")))[-1]
-            subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
+        root = unpacked(package, folder, cache_dir)
+        if root is None:
+            continue
         for name in names:
-            image = Image.open(os.path.join(root, folder, name))
+            image = Image.open(os.path.join(root, name))
             image.load()
             yield f"{package}:{name}", image
+
+
+def scratch_backgrounds(cache_dir, min_side):
+    """Scratch's photo backgrounds (its GIFs are drawings), named by their folder (Indoors, Outdoors, ...)."""
+    root = unpacked("scratch", SCRATCH_MEDIA, cache_dir)
+    if root is None:
+        return
+    for path in sorted(glob.glob(os.path.join(root, "Backgrounds", "*", "*.jpg"))):
+        image = Image.open(path)
+        image.load()
+        if min(image.size) >= min_side:
+            yield "scratch:" + os.path.relpath(path, root), image
+
+
+def photo_cutouts(cache_dir):
+    """Cut-out photos with transparency: Scratch's people and Tux Paint's photo stamps (not its drawings)."""
+    sources = [("scratch", SCRATCH_MEDIA, "Costumes/People/*"), ("tuxpaint-stamps-default", TUXPAINT_STAMPS, "**/*.png")]
+    for package, folder, pattern in sources:
+        root = unpacked(package, folder, cache_dir)
+        for path in sorted(glob.glob(os.path.join(root, pattern), recursive=True)) if root else []:
+            if "cartoon" in path or not path.lower().endswith((".png", ".gif")):
+                continue
+            image = Image.open(path)
+            image.load()
+            if looks_like_photo_cutout(image):
+                yield f"{package}:{os.path.relpath(path, root)}", image.convert("RGBA")
+
+
+def looks_like_photo_cutout(image, min_opaque=1500):
+    """A cut-out photo has many colours for its area and texture inside its outline; clip art has neither."""
+    rgba = np.asarray(image.convert("RGBA"))
+    opaque = rgba[..., 3] > 250
+    if opaque.sum() < min_opaque:
+        return False
+    rgb = rgba[..., :3].astype(np.float32)
+    quantized = (rgb[opaque] // 8).astype(np.int32)
+    colours = len(np.unique(quantized[:, 0] * 1024 + quantized[:, 1] * 32 + quantized[:, 2]))
+    gray = rgb.mean(-1)
+    laplacian = np.abs(4 * gray[1:-1, 1:-1] - gray[:-2, 1:-1] - gray[2:, 1:-1] - gray[1:-1, :-2] - gray[1:-1, 2:])
+    inside = opaque[1:-1, 1:-1] & opaque[:-2, 1:-1] & opaque[2:, 1:-1] & opaque[1:-1, :-2] & opaque[1:-1, 2:]
+    return colours >= 2.0 * np.sqrt(opaque.sum()) and inside.any() and np.median(laplacian[inside]) >= 3
 
 
 def opaque_interior(piece):
@@ -127,7 +194,7 @@ def jigsaw_pieces(min_side):
             yield name, interior
 
 
-def candidates(min_side):
+def candidates(min_side, cache_dir):
     """Yield (name, image, is_art, is_wallpaper) for every image of every source."""
     for path in sorted(glob.glob(os.path.join(RCC_DIR, "*.rcc"))):
         activity = os.path.basename(path)
@@ -135,6 +202,8 @@ def candidates(min_side):
             for name, image in images_in_rcc(path, min_side):
                 yield name, image, activity in ART_RCC, False
     for name, image in images_in_dirs(WALLPAPER_DIRS, min_side):
+        yield name, image, False, True
+    for name, image in scratch_backgrounds(cache_dir, min_side):
         yield name, image, False, True
 
 
@@ -155,15 +224,26 @@ def looks_like_photo(image, need_texture):
     return colours >= 400 and saturation >= 10 and textured
 
 
+def scene_group(source):
+    """people / indoor / objects / outdoor (nature, animals, landscapes, buildings) for a manifest entry."""
+    name = source.split(":")[-1]
+    if name in VARIED_GROUPS:
+        return VARIED_GROUPS[name]
+    return next((group for key, group in SOURCE_GROUPS.items() if key in source), "outdoor")
+
+
 def fingerprint(image):
     """A 16x16 gray thumbnail's bytes: the same picture at another size or in another format has the same one."""
     return np.asarray(image.convert("L").resize((16, 16))).tobytes()
 
 
 def save(image, folder, max_side):
-    image = ImageOps.exif_transpose(image).convert("RGB")
+    """JPEG q95, or PNG for a cut-out (its transparency is the point)."""
+    image = ImageOps.exif_transpose(image)
+    image = image.convert("RGBA" if image.mode == "RGBA" else "RGB")
     image.thumbnail((max_side, max_side), Image.LANCZOS)
-    path = os.path.join(folder, hashlib.sha1(image.tobytes()).hexdigest()[:12] + ".jpg")
+    extension = ".png" if image.mode == "RGBA" else ".jpg"
+    path = os.path.join(folder, hashlib.sha1(image.tobytes()).hexdigest()[:12] + extension)
     image.save(path, quality=95)
     return path
 
@@ -175,34 +255,42 @@ def main():
     parser.add_argument("--min-side", type=int, default=300)
     parser.add_argument("--min-piece-side", type=int, default=64, help="smallest jigsaw-piece interior kept")
     parser.add_argument("--package-cache", default=None, help="where the varied/ packages are unpacked (OUT/debs)")
-    parser.add_argument("--val-every", type=int, default=10, help="every Nth scene (by hash) goes to val")
+    parser.add_argument("--val-every", type=int, default=5,
+                        help="every Nth scene (by hash) is held out: half to val, half to test")
     args = parser.parse_args()
 
-    folders = {name: os.path.join(args.out, name) for name in ("train", "val", "art", "art_val", "art_pieces", "varied")}
-    for folder in folders.values():
-        os.makedirs(folder, exist_ok=True)
+    splits = ("train", "val", "test", "art", "art_val", "art_pieces", "varied", "cutouts")
+    folders = {name: os.path.join(args.out, name) for name in splits}
+    cache_dir = args.package_cache or os.path.join(args.out, "debs")
+    for folder in folders.values():  # built anew, so a changed split never leaves stale photos behind
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
     seen, manifest, rejected = set(), [], 0
-    for name, image, is_art, is_wallpaper in candidates(args.min_side):
+    for name, image, is_art, is_wallpaper in candidates(args.min_side, cache_dir):
         probe = fingerprint(image)
         if probe in seen or (not is_art and not looks_like_photo(image, is_wallpaper)):
             rejected += 1
             continue
         seen.add(probe)
-        held_out = int(hashlib.sha1(probe).hexdigest(), 16) % args.val_every == 0
+        digest = int(hashlib.sha1(probe).hexdigest(), 16)
         if is_art:  # paintings: every 5th is a held-out style for the style-transfer evaluation
-            split = "art_val" if int(hashlib.sha1(probe).hexdigest(), 16) % 5 == 0 else "art"
+            split = "art_val" if digest % 5 == 0 else "art"
+        elif digest % args.val_every == 0:
+            split = ("val", "test")[digest // args.val_every % 2]
         else:
-            split = "val" if held_out else "train"
-        manifest.append({"file": save(image, folders[split], args.max_side), "source": name, "split": split})
+            split = "train"
+        manifest.append({"file": save(image, folders[split], args.max_side), "source": name, "split": split,
+                         "group": scene_group(name)})
 
     extras = [("art_pieces", jigsaw_pieces(args.min_piece_side)),
-              ("varied", varied_photos(args.package_cache or os.path.join(args.out, "debs")))]
-    for split, images in extras:  # kept whole, with no photo test: only duplicates are dropped
+              ("varied", varied_photos(cache_dir)), ("cutouts", photo_cutouts(cache_dir))]
+    for split, images in extras:  # kept whole, with no photo test here: only duplicates are dropped
         for name, image in images:
             probe = fingerprint(image)
             if probe not in seen:
                 seen.add(probe)
-                manifest.append({"file": save(image, folders[split], args.max_side), "source": name, "split": split})
+                manifest.append({"file": save(image, folders[split], args.max_side), "source": name, "split": split,
+                                 "group": scene_group(name)})
 
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)

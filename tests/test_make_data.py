@@ -43,3 +43,21 @@ def test_a_package_that_cannot_be_downloaded_is_skipped_with_a_message(tmp_path,
     monkeypatch.setenv("PATH", str(tmp_path))  # no apt-get on the PATH
     assert list(make_data.varied_photos(str(tmp_path / "cache"))) == []
     assert "skipping no-such-package-xyz" in capsys.readouterr().out
+
+
+def test_photo_cutouts_are_told_from_clip_art():
+    rng = np.random.default_rng(0)
+    textured = np.concatenate([rng.integers(0, 255, (80, 60, 3)), np.full((80, 60, 1), 255)], -1).astype(np.uint8)
+    textured[:10, :, 3] = 0  # a transparent margin, as a cut-out has
+    flat = np.zeros((80, 60, 4), np.uint8)
+    flat[..., 0], flat[10:, :, 3] = 200, 255
+    assert make_data.looks_like_photo_cutout(Image.fromarray(textured, "RGBA"))
+    assert not make_data.looks_like_photo_cutout(Image.fromarray(flat, "RGBA"))
+    assert not make_data.looks_like_photo_cutout(Image.fromarray(textured[:20, :20], "RGBA"))  # too small
+
+
+def test_scene_groups_come_from_the_source():
+    assert make_data.scene_group("scratch:Backgrounds/Indoors/kitchen.jpg") == "indoor"
+    assert make_data.scene_group("python-matplotlib-data:grace_hopper.jpg") == "people"
+    assert make_data.scene_group("/usr/share/gcompris-qt/rcc/categorization.rcc@100") == "objects"
+    assert make_data.scene_group("/usr/share/backgrounds/some/wallpaper.jpg") == "outdoor"

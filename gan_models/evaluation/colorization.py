@@ -1,4 +1,4 @@
-"""Colorization quality on held-out photos: the model against the grayscale baseline."""
+"""Colorization quality on held-out photos: colorizers against the grayscale baseline, overall and per scene group."""
 import time
 
 import numpy as np
@@ -16,22 +16,41 @@ def load_eval_image(path, max_side):
     return image
 
 
-def evaluate_colorization(pipe, files, perceptual=None, max_side=512):
-    """Return {"model": {...}, "grayscale": {...}} with mean PSNR, SSIM, CF, |dCF|, LPIPS-like, ms."""
-    rows = {"model": [], "grayscale": []}
+def colorization_rows(methods, files, perceptual=None, max_side=512):
+    """One row per (photo, method): PSNR, SSIM, CF, CF of the truth, |dCF|, LPIPS-like, ms.
+
+    `methods` maps a name to a callable PIL RGB -> PIL RGB; "grayscale" (Lab L with a = b = 0) is added."""
+    rows = []
     for path in files:
         truth_image = load_eval_image(path, max_side)
         truth = np.asarray(truth_image)
-        gray = np.asarray(reattach_chroma(truth_image, torch.zeros(1, 2, 1, 1)))  # Lab L with a = b = 0
-        start = time.perf_counter()
-        colored = np.asarray(pipe(image=truth_image).images[0])
-        elapsed = (time.perf_counter() - start) * 1000
-        for name, guess, ms in (("model", colored, elapsed), ("grayscale", gray, 0.0)):
-            row = {"psnr": psnr(guess, truth), "ssim": ssim(guess, truth), "cf": colorfulness(guess),
-                   "cf_truth": colorfulness(truth), "ms": ms}
+        guesses = {"grayscale": (np.asarray(reattach_chroma(truth_image, torch.zeros(1, 2, 1, 1))), 0.0)}
+        for name, colorize in methods.items():
+            start = time.perf_counter()
+            colored = np.asarray(colorize(truth_image))
+            guesses[name] = (colored, (time.perf_counter() - start) * 1000)
+        for name in [*methods, "grayscale"]:
+            guess, ms = guesses[name]
+            row = {"file": path, "method": name, "psnr": psnr(guess, truth), "ssim": ssim(guess, truth),
+                   "cf": colorfulness(guess), "cf_truth": colorfulness(truth), "ms": ms}
             row["abs_dcf"] = abs(row["cf"] - row["cf_truth"])
             if perceptual is not None:
                 row["lpips_like"] = perceptual(guess, truth)
-            rows[name].append(row)
-    return {name: {key: float(np.mean([r[key] for r in values])) for key in values[0]}
-            for name, values in rows.items()}
+            rows.append(row)
+    return rows
+
+
+def mean_by_method(rows):
+    """{method: {metric: mean}} over `rows`, methods in their first-seen order."""
+    out = {}
+    for method in dict.fromkeys(row["method"] for row in rows):
+        mine = [row for row in rows if row["method"] == method]
+        keys = [k for k in mine[0] if k not in ("file", "method")]
+        out[method] = {key: float(np.mean([row[key] for row in mine])) for key in keys}
+    return out
+
+
+def evaluate_colorization(pipe, files, perceptual=None, max_side=512):
+    """Return {"model": {...}, "grayscale": {...}} with mean PSNR, SSIM, CF, |dCF|, LPIPS-like, ms."""
+    rows = colorization_rows({"model": lambda image: pipe(image=image).images[0]}, files, perceptual, max_side)
+    return mean_by_method(rows)

@@ -37,6 +37,18 @@ def resolve_folder(source, **hub_kwargs):
     return snapshot_download(source, **hub_kwargs)
 
 
+def saved_class(choices, subfolder):
+    """The network class a component folder was saved from, when the pipeline accepts several (a tuple)."""
+    if not isinstance(choices, tuple):
+        return choices
+    with open(os.path.join(subfolder, "config.json")) as f:
+        name = json.load(f).get("_class_name")
+    for choice in choices:
+        if choice.__name__ == name:
+            return choice
+    raise InvalidInputError(f"{subfolder} holds a {name}; this pipeline takes {', '.join(c.__name__ for c in choices)}.")
+
+
 class BasePipeline:
     """Subclasses set `components` ({name: network class}) and `default_config` (plain values)."""
 
@@ -93,7 +105,7 @@ class BasePipeline:
             wanted = load_discriminator or name != "discriminator"
             if wanted and os.path.isdir(subfolder):
                 has_variant = variant and any(f".{variant}." in f for f in os.listdir(subfolder))
-                kwargs[name] = network_class.from_pretrained(
+                kwargs[name] = saved_class(network_class, subfolder).from_pretrained(
                     subfolder, torch_dtype=torch_dtype, variant=variant if has_variant else None)
         pipe = cls(**kwargs)
         readme = os.path.join(folder, "README.md")

@@ -6,7 +6,7 @@ from PIL import Image
 
 from ..color import denormalize_ab, lab_to_rgb, normalize_l, rgb_to_lab
 from ..image_io import check_size, to_rgb
-from ..models import PatchGANDiscriminator, UNetGenerator
+from ..models import ColorizationUNet, PatchGANDiscriminator, UNetGenerator
 from .base import BasePipeline, ImagePipelineOutput
 from .resize import fit_within, pil_to_tensor
 
@@ -19,28 +19,33 @@ class ColorizationPipeline(BasePipeline):
     The generator sees the luminance resized so its longer side is `working_size`; its chroma is
     upsampled to the input size and joined to the input's own full-resolution luminance, so fine
     detail is never blurred and memory stays bounded for any input size.
+
+    The generator is a ColorizationUNet (v2: pretrained encoder, colour distribution; `temperature` sets how
+    vivid its annealed mean is, None = the network's default) or a v1 UNetGenerator (direct ab regression).
     """
 
-    components = {"generator": UNetGenerator, "discriminator": PatchGANDiscriminator}
-    default_config = {"working_size": 256, "chroma_gain": 1.0}
+    components = {"generator": (ColorizationUNet, UNetGenerator), "discriminator": PatchGANDiscriminator}
+    default_config = {"working_size": 256, "chroma_gain": 1.0, "temperature": None}
 
     @torch.no_grad()
-    def __call__(self, image, chroma_gain=None, return_dict=True):
+    def __call__(self, image, chroma_gain=None, temperature=None, return_dict=True):
         gain = self.config["chroma_gain"] if chroma_gain is None else float(chroma_gain)
-        images = [self.colorize(to_rgb(item), gain) for item in self.as_list(image)]
+        temperature = self.config["temperature"] if temperature is None else float(temperature)
+        images = [self.colorize(to_rgb(item), gain, temperature) for item in self.as_list(image)]
         return ImagePipelineOutput(images=images) if return_dict else (images,)
 
-    def predict_ab(self, luminance):
+    def predict_ab(self, luminance, temperature=None):
         """L in [0, 100], 1x1xhxw -> ab (Lab units), 1x2xhxw, at the same size."""
-        ab = self.generator(normalize_l(luminance).to(self.device, self.dtype))
+        options = {"temperature": temperature} if isinstance(self.generator, ColorizationUNet) else {}
+        ab = self.generator(normalize_l(luminance).to(self.device, self.dtype), **options)
         return denormalize_ab(ab.float().cpu())
 
-    def colorize(self, rgb, gain):
+    def colorize(self, rgb, gain, temperature=None):
         check_size(rgb)
         width, height = rgb.size
         small_size = fit_within(width, height, self.config["working_size"])
         small = rgb.resize(small_size, Image.BICUBIC) if small_size != rgb.size else rgb
-        ab = self.predict_ab(rgb_to_lab(pil_to_tensor(small))[:, :1]) * gain
+        ab = self.predict_ab(rgb_to_lab(pil_to_tensor(small))[:, :1], temperature) * gain
         return reattach_chroma(rgb, ab)
 
 

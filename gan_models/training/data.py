@@ -44,12 +44,15 @@ class RandomCropDataset(Dataset):
 
     `length` sets what one "epoch" means; the photos are decoded once and kept in memory
     (the offline sets are small), downscaled so their shorter side is at most `max_side`.
+    With a `compositor` (see composite.py), that share of the items are new scenes: cut-outs pasted on a photo.
     """
 
-    def __init__(self, source, crop_size=128, scale_range=(1.0, 2.0), length=10_000, max_side=512):
+    def __init__(self, source, crop_size=128, scale_range=(1.0, 2.0), length=10_000, max_side=512,
+                 compositor=None, composite_probability=0.5):
         sources = source if isinstance(source, (list, tuple)) else [source]
         self.items = [self._prepare(item, max_side) for src in sources for item in load_image_source(src)]
         self.crop_size, self.scale_range, self.length = crop_size, scale_range, length
+        self.compositor, self.composite_probability = compositor, composite_probability
 
     @staticmethod
     def _prepare(item, max_side):
@@ -63,7 +66,10 @@ class RandomCropDataset(Dataset):
         return self.length
 
     def __getitem__(self, index):
-        return self.random_crop(random.choice(self.items))
+        image = random.choice(self.items)
+        if self.compositor is not None and random.random() < self.composite_probability:
+            image = self.compositor(image, random)
+        return self.random_crop(image)
 
     def random_crop(self, image):
         """One random rescale + crop + flip of `image`, as a 3xHxW tensor in [-1, 1]."""

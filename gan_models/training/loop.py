@@ -14,6 +14,7 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
 from ..hub import make_model_card
+from .composite import CutoutCompositor, load_cutouts
 from .data import RandomCropDataset, list_images
 from .ema import EMA
 from .losses import (discriminator_loss, feature_matching_loss, generator_adversarial_loss, perceptual_distance,
@@ -86,7 +87,9 @@ def train(recipe, args):
     set_seed(args.seed, device_specific=True)
     weights = {**recipe.default_loss_weights, **{k: v for k, v in args.loss_weights.items() if v is not None}}
 
-    dataset = RandomCropDataset(args.train_data, crop_size=args.resolution, length=10 ** 9)
+    compositor = CutoutCompositor(load_cutouts(args.cutout_data)) if args.cutout_data else None
+    dataset = RandomCropDataset(args.train_data, crop_size=args.resolution, length=10 ** 9, compositor=compositor,
+                                composite_probability=args.composite_probability)
     loader = DataLoader(dataset, batch_size=args.train_batch_size, num_workers=args.dataloader_num_workers,
                         drop_last=True)
     val_files = list_images(args.val_data)[: args.num_eval_images] if args.val_data else []
@@ -99,7 +102,8 @@ def train(recipe, args):
     if not adversarial:  # e.g. the damage detector: a plain supervised network
         discriminator = None
     ema = EMA(generator, decay=args.ema_decay)
-    opt_g = torch.optim.Adam(generator.parameters(), lr=args.learning_rate, betas=(0.5, 0.999))
+    opt_g = torch.optim.Adam([{**group, "lr": group["base_lr"]} for group in
+                              recipe.parameter_groups(generator, args.learning_rate)], betas=(0.5, 0.999))
     if adversarial:
         opt_d = torch.optim.Adam(discriminator.parameters(), lr=args.discriminator_learning_rate, betas=(0.5, 0.999))
         generator, discriminator, opt_g, opt_d, loader = accelerator.prepare(
@@ -210,7 +214,7 @@ def training_progress(state, args, accelerator):
 
 def set_learning_rates(opt_g, opt_d, args, factor):
     for group in opt_g.param_groups:
-        group["lr"] = args.learning_rate * factor
+        group["lr"] = group.get("base_lr", args.learning_rate) * factor
     if opt_d is not None:
         for group in opt_d.param_groups:
             group["lr"] = args.discriminator_learning_rate * factor

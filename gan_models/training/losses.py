@@ -45,3 +45,20 @@ def perceptual_distance(vgg, a, b, layers=("relu1_2", "relu2_2", "relu3_3"), red
     distance = torch.stack(per_layer).mean(0)
     return distance.mean() if reduce else distance
 
+
+
+def soft_bin_cross_entropy(logits, ab, bins_per_axis):
+    """Cross-entropy of per-pixel bin logits (N x bins**2 x h x w, a-major grid over [-1, 1]) against the true
+    ab (N x 2 x h x w in [-1, 1]), each true colour spread over its four nearest grid nodes with bilinear weights:
+    the target distribution's mean is then exactly the true colour, however coarse the grid."""
+    position = (ab.float().clamp(-1, 1) + 1) / 2 * (bins_per_axis - 1)
+    low = position.floor().clamp(max=bins_per_axis - 2)
+    frac = position - low
+    log_p = torch.log_softmax(logits.float(), dim=1)
+    loss = 0.0
+    for step_a in (0, 1):
+        for step_b in (0, 1):
+            index = ((low[:, 0] + step_a) * bins_per_axis + low[:, 1] + step_b).long().unsqueeze(1)
+            weight = (frac[:, 0] if step_a else 1 - frac[:, 0]) * (frac[:, 1] if step_b else 1 - frac[:, 1])
+            loss = loss - (weight * log_p.gather(1, index)[:, 0]).mean()
+    return loss

@@ -9,10 +9,11 @@ import torch.nn.functional as F
 from diffusers.utils import SAFETENSORS_WEIGHTS_NAME
 from safetensors.torch import load_file
 
-from ..models import PatchGANDiscriminator, UNetGenerator
+from ..models import ColorizationUNet, EfficientNetLite0, PatchGANDiscriminator, UNetGenerator
 from ..pipelines import ColorizationPipeline, DamageDetectionPipeline, InpaintingPipeline
 from ..pipelines.inpainting import fill_hole
 from .degradations import lab_pair_to_rgb, random_masks, to_lab_pair
+from .losses import soft_bin_cross_entropy
 
 
 class Recipe:
@@ -49,6 +50,10 @@ class Recipe:
     def summary(self):
         """Recipe settings worth a line in the model card's training table."""
         return {}
+
+    def parameter_groups(self, generator, learning_rate):
+        """The generator optimizer's parameter groups; `base_lr` is what a learning-rate schedule scales."""
+        return [{"params": list(generator.parameters()), "base_lr": learning_rate}]
 
     def load_initial_weights(self, generator, discriminator, source):
         """`--init-from`: start a new run (fresh optimizers, step 0) from another run's networks: a training
@@ -88,36 +93,73 @@ def component_state(folder, name):
 
 
 class ColorizationRecipe(Recipe):
-    """L -> ab with a U-Net; a conditional PatchGAN judges (L, ab) pairs; L1 on ab (+ optional VGG)."""
+    """L -> a distribution over ab bins (ColorizationUNet: a U-Net decoder over ImageNet-pretrained EfficientNet-Lite0);
+    cross-entropy against the soft-encoded true colour, and a conditional PatchGAN judging (L, ab) at the
+    resolution the chroma is predicted at. The encoder stays frozen unless `encoder_learning_rate_scale` > 0."""
 
     name = "colorization"
     pipeline_class = ColorizationPipeline
-    default_loss_weights = {"reconstruction": 10.0, "adversarial": 1.0, "perceptual": 0.0, "feature_matching": 0.0}
+    default_loss_weights = {"reconstruction": 1.0, "adversarial": 0.1, "perceptual": 0.0, "feature_matching": 0.0}
 
-    def __init__(self, generator_channels=(16, 32, 64, 128, 256), discriminator_channels=64, working_size=256,
-                 generator_bottleneck_dilations=(1, 2, 4, 8)):
-        self.generator_channels = tuple(generator_channels)
-        self.generator_bottleneck_dilations = tuple(generator_bottleneck_dilations)
+    def __init__(self, generator_channels=(192, 96, 48), bins_per_axis=16, temperature=0.4, discriminator_channels=32,
+                 working_size=256, encoder_learning_rate_scale=0.0):
+        self.decoder_channels = tuple(generator_channels)
+        self.bins_per_axis, self.temperature = bins_per_axis, temperature
         self.discriminator_channels = discriminator_channels
         self.working_size = working_size
+        self.encoder_learning_rate_scale = encoder_learning_rate_scale
+        self.backbone_path = None
+
+    def setup(self, args, device):
+        self.backbone_path = args.backbone_path
+        if not self.backbone_path:
+            print("warning: no --backbone-path: the colorizer's encoder starts untrained (make data converts "
+                  "EfficientNet-Lite0 to data/efficientnet_lite0)")
 
     def build_generator(self):
-        return UNetGenerator(in_channels=1, out_channels=2, channels=self.generator_channels,
-                             bottleneck_dilations=self.generator_bottleneck_dilations)
+        generator = ColorizationUNet(bins_per_axis=self.bins_per_axis, decoder_channels=self.decoder_channels,
+                                     temperature=self.temperature)
+        if self.backbone_path:
+            backbone = EfficientNetLite0.from_pretrained(self.backbone_path).state_dict()
+            generator.encoder.load_state_dict({k: v for k, v in backbone.items() if not k.startswith(("_conv_head",
+                                               "_bn1.", "_fc"))})
+        generator.encoder.requires_grad_(self.encoder_learning_rate_scale > 0)
+        return generator.train()
 
     def build_discriminator(self):
         return PatchGANDiscriminator(in_channels=3, base_channels=self.discriminator_channels)
+
+    def parameter_groups(self, generator, learning_rate):
+        decoder = [p for name, p in generator.named_parameters() if not name.startswith("encoder.")]
+        groups = [{"params": decoder, "base_lr": learning_rate}]
+        if self.encoder_learning_rate_scale > 0:
+            groups.append({"params": list(generator.encoder.parameters()),
+                           "base_lr": learning_rate * self.encoder_learning_rate_scale})
+        return groups
 
     def make_example(self, clean):
         """clean: RGB batch in [-1, 1] -> dict with the generator input, the target and the condition."""
         luminance, chroma = to_lab_pair(clean)
         return {"inputs": luminance, "target": chroma, "condition": luminance, "clean": clean}
 
+    def generate(self, generator, example):
+        ab, example["logits"] = generator(example["inputs"], return_logits=True)
+        return ab
+
+    def at_output_stride(self, x, example):
+        """`x` pooled to the resolution the chroma is predicted at, but never below 32 px (the critic's smallest)."""
+        stride = x.shape[-1] // example["logits"].shape[-1]
+        while stride > 1 and min(x.shape[-2:]) // stride < 32:
+            stride //= 2
+        return F.avg_pool2d(x, stride) if stride > 1 else x
+
     def discriminator_input(self, candidate, example):
-        return torch.cat([example["condition"], candidate], dim=1)
+        return torch.cat([self.at_output_stride(example["condition"], example),
+                          self.at_output_stride(candidate, example)], dim=1)
 
     def reconstruction_loss(self, fake, example):
-        return F.l1_loss(fake, example["target"])
+        target = F.adaptive_avg_pool2d(example["target"], example["logits"].shape[-2:])
+        return soft_bin_cross_entropy(example["logits"], target, self.bins_per_axis)
 
     def to_rgb(self, candidate, example):
         return lab_pair_to_rgb(example["condition"], candidate)
@@ -125,6 +167,12 @@ class ColorizationRecipe(Recipe):
     def sample_row(self, output, example):
         gray = example["condition"].repeat(1, 3, 1, 1)
         return [gray, self.to_rgb(output, example), example["clean"]]
+
+    def summary(self):
+        return {"encoder": "EfficientNet-Lite0 (ImageNet), " + (
+            f"fine-tuned at {self.encoder_learning_rate_scale} x the learning rate"
+            if self.encoder_learning_rate_scale > 0 else "frozen"),
+            "colour bins": f"{self.bins_per_axis} x {self.bins_per_axis}, annealed-mean temperature {self.temperature}"}
 
     def evaluate(self, pipe, files, perceptual=None):
         from ..evaluation.colorization import evaluate_colorization
