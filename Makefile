@@ -33,10 +33,16 @@ data: install
 	$(BIN)/python scripts/convert_vgg16.py --output-dir data/vgg16
 	$(BIN)/python scripts/convert_efficientnet_lite0.py --output-dir data/efficientnet_lite0
 
+# Colorization v2: frozen ImageNet EfficientNet-Lite0 encoder, colour-distribution decoder, half of the crops with
+# photo cut-outs pasted on; both cores (the single process is started without `accelerate launch`, which
+# would pin it to one thread).
 train-colorization: install
-	$(BIN)/accelerate launch train_accelerate.py --task colorization --train-data data/train --val-data data/val \
-		--vgg-path data/vgg16 --output-dir runs/colorization --max-train-minutes 95 --max-train-steps 100000 \
-		--train-batch-size 16 --reconstruction-weight 30
+	OMP_NUM_THREADS=2 $(BIN)/python train_accelerate.py --task colorization --train-data data/train --val-data data/val \
+		--cutout-data data/cutouts --backbone-path data/efficientnet_lite0 --vgg-path data/vgg16 \
+		--output-dir runs/colorization-v2 --resolution 256 --train-batch-size 16 --mixed-precision bf16 \
+		--learning-rate 3e-4 --lr-decay linear --max-train-minutes 80 --max-train-steps 100000 --eval-steps 500 \
+		--num-eval-images 28 --checkpoints-total-limit 3 \
+		--train-data-description "photos from gcompris-qt-data, wallpapers and Scratch backgrounds, half of the crops with Scratch / Tux Paint cut-outs pasted on (make data)"
 
 PHOTOS := 138 photos from Debian gcompris-qt-data, lomiri/mate/plasma/ukui/gnome wallpapers (make data)
 
