@@ -4,7 +4,7 @@ import os
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PRETRAINED_DIR = os.environ.get("GAN_MODELS_PRETRAINED_DIR", os.path.join(REPO_ROOT, "pretrained"))
 FOLDERS = {"colorization": "colorization", "inpainting": "inpainting", "style_transfer": "style-transfer",
-           "restoration": "restoration"}
+           "restoration": "restoration", "upscale": "upscale"}
 
 
 def default_source(task):
@@ -20,7 +20,7 @@ def load_pipeline(task, source=None):
 
     classes = {"colorization": pipelines.ColorizationPipeline, "inpainting": pipelines.InpaintingPipeline,
                "style_transfer": pipelines.StyleTransferPipeline,
-               "restoration": pipelines.OldPhotoRestorationPipeline}
+               "restoration": pipelines.OldPhotoRestorationPipeline, "upscale": pipelines.UpscalePipeline}
     cuda = torch.cuda.is_available()
     return classes[task].from_pretrained(source or default_source(task),
                                          torch_dtype=torch.float16 if cuda else None, load_discriminator=False)

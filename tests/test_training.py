@@ -308,3 +308,16 @@ def test_linear_lr_decay_follows_steps_or_minutes_whichever_limit_is_nearer():
     opt_d = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=args.discriminator_learning_rate)
     set_learning_rates(opt_g, opt_d, args, 1.0 - 0.4)
     assert opt_g.param_groups[0]["lr"] == pytest.approx(1.2e-4) and opt_d.param_groups[0]["lr"] == pytest.approx(6e-5)
+
+
+def test_upscale_training_exports_a_pipeline_and_resumes(tiny_data, tmp_path):
+    from gan_models import UpscalePipeline
+
+    summary = run_task("upscale", tiny_data / "train", tmp_path, "--val-data", tiny_data / "val", "--eval-steps", "2",
+                       "--checkpointing-steps", "2", "--perceptual-weight", "0")
+    assert {"model", "lanczos (Pillow)"} <= set(summary["metrics"]) and summary["metrics"]["model"]["psnr"] > 5
+    pipe = UpscalePipeline.from_pretrained(tmp_path / "pipeline")
+    assert pipe(image=photo(20, 10), scale=4).images[0].size == (80, 40)
+    resumed = run_task("upscale", tiny_data / "train", tmp_path, "--resume-from-checkpoint", "latest",
+                       "--max-train-steps", "3", "--perceptual-weight", "0")
+    assert resumed["training"]["steps"] == 3

@@ -1,4 +1,5 @@
-"""Old-photo restoration: detect damage -> inpaint it -> light clean-up -> colorize (if B&W or sepia)."""
+"""Old-photo restoration: detect damage -> inpaint it -> light clean-up -> colorize (if B&W or sepia) -> upscale
+(optional)."""
 import os
 
 import numpy as np
@@ -13,6 +14,7 @@ from .colorization import ColorizationPipeline
 from .damage_detection import DamageDetectionPipeline
 from .inpainting import InpaintingPipeline
 from .masks import prepare_mask
+from .upscale import UpscalePipeline
 from .resize import fit_within
 
 
@@ -36,48 +38,59 @@ def clean_up(rgb):
     return Image.fromarray(smooth)
 
 
+# (pipeline_config.json key, attribute, class) of the pipelines the chain borrows
+SUB_PIPELINES = (("inpainting", "inpainting", InpaintingPipeline), ("colorization", "colorization", ColorizationPipeline),
+                 ("upscale", "upscaling", UpscalePipeline))
+
+
 class OldPhotoRestorationPipeline(BasePipeline):
     """`pipe(image=scan).images[0]` is the restored photo at the scan's size.
 
     Stages: the damage detector finds scratches, dust, creases and torn paper (or `mask_image` gives
     the mask, e.g. the detected one corrected by hand); inpainting fills it; a clean-up stretches faded
     levels and softens grain; colorization runs when `colorize` is True, or "auto" and the photo is
-    black-and-white or toned. `return_intermediates=True` adds the mask and every stage to `.extras`.
+    black-and-white or toned; `upscale=2` enlarges the result as the last stage. `return_intermediates=True` adds
+    the mask and every stage to `.extras`.
 
-    The folder holds the detector; `inpainting` and `colorization` in pipeline_config.json point to
-    their pipeline folders (relative paths or Hub repo ids), so the bundle shares the other tasks' weights.
+    The folder holds the detector; `inpainting`, `colorization` and `upscale` in pipeline_config.json point to
+    their pipeline folders (relative paths or Hub repo ids), so the bundle shares the other tasks' weights (a
+    missing local upscale folder only disables that stage).
     """
 
     components = {"detector": UNetGenerator}
     optional_components = ()
-    default_config = {"inpainting": "../inpainting", "colorization": "../colorization",
+    default_config = {"inpainting": "../inpainting", "colorization": "../colorization", "upscale": "../upscale",
                       "working_size": 768, "threshold": 0.5, "grow": 1, "inpaint_size": 512}
 
-    def __init__(self, inpainting_pipeline=None, colorization_pipeline=None, **kwargs):
+    def __init__(self, inpainting_pipeline=None, colorization_pipeline=None, upscale_pipeline=None, **kwargs):
         super().__init__(**kwargs)
         self.detection = DamageDetectionPipeline(detector=self.detector, working_size=self.config["working_size"],
                                                  threshold=self.config["threshold"], grow=self.config["grow"])
         self.inpainting, self.colorization = inpainting_pipeline, colorization_pipeline
+        self.upscaling = upscale_pipeline
 
     @classmethod
     def from_pretrained(cls, source, torch_dtype=None, device=None, **kwargs):
         pipe = super().from_pretrained(source, torch_dtype=torch_dtype, device=device, **kwargs)
         folder = resolve_folder(str(source))
-        for name, pipeline_class in (("inpainting", InpaintingPipeline), ("colorization", ColorizationPipeline)):
+        for name, attribute, pipeline_class in SUB_PIPELINES:
             reference = pipe.config[name]
             local = os.path.normpath(os.path.join(folder, reference))
+            if name == "upscale" and reference.startswith(".") and not os.path.isdir(local):
+                continue
             sub = pipeline_class.from_pretrained(local if reference.startswith(".") else reference,
                                                  torch_dtype=torch_dtype, device=device, load_discriminator=False)
-            setattr(pipe, name, sub)
+            setattr(pipe, attribute, sub)
         return pipe
 
     def save_pretrained(self, save_directory, variant=None, model_card=None, embed=False):
         """`embed=True` writes the inpainting and colorization pipelines inside the folder (for the Hub)."""
         saved_config = dict(self.config)
         if embed:
-            for name in ("inpainting", "colorization"):
-                getattr(self, name).save_pretrained(os.path.join(save_directory, name), variant=variant)
-                self.config[name] = f"./{name}"
+            for name, attribute, _ in SUB_PIPELINES:
+                if getattr(self, attribute) is not None:
+                    getattr(self, attribute).save_pretrained(os.path.join(save_directory, name), variant=variant)
+                    self.config[name] = f"./{name}"
         try:
             super().save_pretrained(save_directory, variant=variant, model_card=model_card)
         finally:
@@ -88,7 +101,7 @@ class OldPhotoRestorationPipeline(BasePipeline):
 
     def to(self, device=None, dtype=None):
         super().to(device, dtype)
-        for sub in (self.inpainting, self.colorization):
+        for sub in (self.inpainting, self.colorization, self.upscaling):
             if sub is not None:
                 sub.to(device, dtype)
         return self
@@ -107,10 +120,14 @@ class OldPhotoRestorationPipeline(BasePipeline):
         return Image.fromarray(out)
 
     @torch.no_grad()
-    def __call__(self, image, mask_image=None, colorize="auto", clean=True, return_intermediates=False,
+    def __call__(self, image, mask_image=None, colorize="auto", clean=True, upscale=None, return_intermediates=False,
                  return_dict=True):
         if colorize not in (True, False, "auto"):
             raise InvalidInputError(f'colorize must be True, False or "auto", not {colorize!r}.')
+        if upscale not in (None, False, 1, 2):
+            raise InvalidInputError(f"upscale must be None (off) or 2, not {upscale!r}.")
+        if upscale == 2 and self.upscaling is None:
+            raise InvalidInputError("This restoration pipeline has no upscale pipeline attached.")
         if self.inpainting is None or self.colorization is None:
             raise InvalidInputError("This restoration pipeline has no inpainting/colorization pipelines attached.")
         outputs, extras = [], {"masks": [], "stages": [], "colorized": []}
@@ -132,6 +149,8 @@ class OldPhotoRestorationPipeline(BasePipeline):
             wants_color = is_monochrome(rgb) if colorize == "auto" else colorize
             if wants_color:
                 current = stages["colorized"] = self.colorization(image=current).images[0]
+            if upscale == 2:
+                current = stages["upscaled"] = self.upscaling(image=current, scale=2).images[0]
             outputs.append(current)
             extras["masks"].append(stages["mask"])
             extras["colorized"].append(bool(wants_color))

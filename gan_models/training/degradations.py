@@ -168,3 +168,72 @@ def vintage_target(rgb, noise, radius):
     x = x * (1 + 0.035 * grain)
     x = x * (1 - 0.3 * radius ** 2)
     return x.clamp(0, 1) * 2 - 1
+
+
+# ---- super-resolution pairs: a randomized second-order degradation (Real-ESRGAN, Wang et al. 2021) --------
+RESIZE_MODES = ("bilinear", "bicubic", "area")
+
+
+def random_blur(x, rng, max_sigma):
+    """An anisotropic Gaussian blur with a random shape and angle (x: 1x3xHxW in [0, 1])."""
+    import math
+
+    import torch.nn.functional as F
+
+    sx, sy = rng.uniform(0.2, max_sigma, 2)
+    theta = rng.uniform(0, math.pi)
+    radius = min(10, int(math.ceil(3 * max(sx, sy))))
+    grid = torch.arange(-radius, radius + 1, dtype=x.dtype)
+    yy, xx = torch.meshgrid(grid, grid, indexing="ij")
+    u = xx * math.cos(theta) + yy * math.sin(theta)
+    v = -xx * math.sin(theta) + yy * math.cos(theta)
+    kernel = torch.exp(-(u ** 2 / (2 * sx ** 2) + v ** 2 / (2 * sy ** 2)))
+    kernel = (kernel / kernel.sum()).expand(3, 1, -1, -1)
+    return F.conv2d(F.pad(x, [radius] * 4, mode="reflect"), kernel, groups=3)
+
+
+def random_noise(x, rng, max_sigma):
+    """Gaussian noise (colour, or the same on all channels 40% of the time) or Poisson (shot) noise."""
+    generator = torch.Generator().manual_seed(int(rng.integers(1 << 31)))
+    if rng.random() < 0.5:
+        sigma = rng.uniform(1, max_sigma) / 255
+        shape = (1, 1, *x.shape[-2:]) if rng.random() < 0.4 else x.shape
+        return x + sigma * torch.randn(shape, generator=generator, dtype=x.dtype)
+    photons = 10 ** rng.uniform(1.5, 3.0)  # fewer photons, more noise
+    return torch.poisson(x.clamp(0, 1) * photons, generator=generator) / photons
+
+
+def jpeg(x, quality):
+    """Encode and decode as JPEG at `quality` (x: 1x3xHxW in [0, 1])."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    array = (x[0].clamp(0, 1).permute(1, 2, 0).numpy() * 255 + 0.5).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="JPEG", quality=int(quality))
+    decoded = np.asarray(Image.open(buffer).convert("RGB"), dtype=np.float32) / 255
+    return torch.from_numpy(decoded).permute(2, 0, 1)[None]
+
+
+def second_order_degradation(hr, scale, rng):
+    """A clean batch (Nx3xHxW in [-1, 1], H and W multiples of `scale`) -> what a small, soft, noisy, JPEG-damaged
+    scan of it looks like, at 1/scale the size. Each image goes twice through blur -> resize -> noise -> JPEG
+    with random settings (the second time milder), resized to the exact target size at the end."""
+    import torch.nn.functional as F
+
+    out = []
+    height, width = hr.shape[-2] // scale, hr.shape[-1] // scale
+    for image in ((hr.detach().float().cpu() + 1) / 2).split(1):
+        x = random_blur(image, rng, 0.75 * scale)
+        factor = rng.uniform(0.5, 1.2) * 2 / scale  # first resize: to about half size (x4) or a little below (x2)
+        size = (max(8, round(image.shape[-2] * factor)), max(8, round(image.shape[-1] * factor)))
+        x = F.interpolate(x, size=size, mode=RESIZE_MODES[rng.integers(3)])
+        x = jpeg(random_noise(x, rng, 25), rng.uniform(30, 95))
+        if rng.random() < 0.8:
+            x = random_blur(x, rng, 1.5)
+        x = F.interpolate(x, size=(height, width), mode=RESIZE_MODES[rng.integers(3)])
+        x = jpeg(random_noise(x, rng, 15), rng.uniform(30, 95))
+        out.append(x)
+    return torch.cat(out).to(hr.device, hr.dtype) * 2 - 1

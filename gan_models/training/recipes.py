@@ -9,8 +9,8 @@ import torch.nn.functional as F
 from diffusers.utils import SAFETENSORS_WEIGHTS_NAME
 from safetensors.torch import load_file
 
-from ..models import ColorizationUNet, EfficientNetLite0, PatchGANDiscriminator, UNetGenerator
-from ..pipelines import ColorizationPipeline, DamageDetectionPipeline, InpaintingPipeline
+from ..models import ColorizationUNet, CompactUpscaler, EfficientNetLite0, PatchGANDiscriminator, UNetGenerator
+from ..pipelines import ColorizationPipeline, DamageDetectionPipeline, InpaintingPipeline, UpscalePipeline
 from ..pipelines.inpainting import fill_hole
 from .degradations import lab_pair_to_rgb, random_masks, to_lab_pair
 from .losses import soft_bin_cross_entropy
@@ -376,6 +376,52 @@ class VintageRecipe(Recipe):
         return VintagePipeline(generator=generator, discriminator=discriminator)
 
 
+class UpscaleRecipe(Recipe):
+    """Small, soft, noisy, JPEG-damaged photo -> the clean photo `scale` times larger (CompactUpscaler). Pairs come
+    from the second-order degradation; L1 + VGG16 perceptual + a PatchGAN critic, as Real-ESRGAN trains."""
+
+    name = "upscale"
+    generator_component = "upscaler"
+    default_loss_weights = {"reconstruction": 1.0, "adversarial": 0.05, "perceptual": 1.0, "feature_matching": 0.0}
+
+    def __init__(self, scale=4, channels=32, num_convs=8, discriminator_channels=32, seed=0):
+        import numpy as np
+
+        self.scale, self.channels, self.num_convs = scale, channels, num_convs
+        self.discriminator_channels = discriminator_channels
+        self.rng = np.random.default_rng(seed)
+
+    def build_generator(self):
+        return CompactUpscaler(scale=self.scale, channels=self.channels, num_convs=self.num_convs)
+
+    def build_discriminator(self):
+        return PatchGANDiscriminator(in_channels=3, base_channels=self.discriminator_channels)
+
+    def make_example(self, clean):
+        from .degradations import second_order_degradation
+
+        return {"inputs": second_order_degradation(clean, self.scale, self.rng), "target": clean, "clean": clean}
+
+    def reconstruction_loss(self, fake, example):
+        return F.l1_loss(fake, example["target"])
+
+    def sample_row(self, output, example):
+        nearest = F.interpolate(example["inputs"], scale_factor=self.scale, mode="nearest")
+        return [nearest, output.clamp(-1, 1), example["clean"]]
+
+    def summary(self):
+        return {"degradation": "second-order: blur, resize, noise, JPEG, twice (Real-ESRGAN)",
+                "network": f"x{self.scale}, {self.num_convs + 2} convolutions of {self.channels} channels"}
+
+    def evaluate(self, pipe, files, perceptual=None):
+        from ..evaluation.upscale import evaluate_upscale
+
+        return evaluate_upscale({"model": pipe}, files, perceptual, scale=self.scale, max_side=256)
+
+    def build_pipeline(self, generator, discriminator):
+        return UpscalePipeline(upscaler=generator, discriminator=discriminator)
+
+
 def _style_transfer(**kwargs):
     from .style_recipe import StyleTransferRecipe
 
@@ -383,7 +429,8 @@ def _style_transfer(**kwargs):
 
 
 RECIPES = {"colorization": ColorizationRecipe, "inpainting": InpaintingRecipe,
-           "damage_detection": DamageDetectionRecipe, "style_transfer": _style_transfer, "vintage": VintageRecipe}
+           "damage_detection": DamageDetectionRecipe, "style_transfer": _style_transfer, "vintage": VintageRecipe,
+           "upscale": UpscaleRecipe}
 
 
 def get_recipe(task, **kwargs):
