@@ -4,15 +4,21 @@
 
 Each model is read from a local pipeline folder or a Hub repo id, set per task by environment variable
 (GAN_MODELS_COLORIZATION=user/repo, GAN_MODELS_INPAINTING, GAN_MODELS_STYLE_TRANSFER, GAN_MODELS_RESTORATION);
-the default is the bundled folder under pretrained/, so it runs offline.
+the default is the bundled folder under pretrained/, so it runs offline. With gradio[mcp] installed, the four public
+endpoints (colorize, inpaint, stylize, restore) are also served as MCP tools (see mcp_available()).
+
+This file is UI glue only: every image operation is a gan_models pipeline call.
 """
 import argparse
 import functools
+import logging
 import os
+import shutil
 import tempfile
 import time
 import types
 import uuid
+import warnings
 
 import gradio as gr
 import numpy as np
@@ -28,6 +34,16 @@ DOWNLOADS = tempfile.mkdtemp(prefix="gan_models_downloads_")
 KEEP_DOWNLOADS_SECONDS = 3600
 EXAMPLES = os.path.join(HERE, "examples")
 MAX_FILE_SIZE = os.environ.get("GAN_MODELS_MAX_FILE_SIZE", "25mb")
+STYLES = os.path.join(HERE, "pretrained", "style-transfer", "styles")
+PREVIEW_FORMAT = "jpeg"  # before/after previews: JPEG encodes ~10x faster than PNG; the download stays a full PNG
+LOG = logging.getLogger("gan_models.app")
+# gr.Examples warns at every launch when an example leaves an input empty; the style tab's preset example leaves
+# the style image empty on purpose (stylize() takes None there).
+warnings.filterwarnings("ignore", message="Examples will be cached but not all input components", category=UserWarning)
+if "GRADIO_EXAMPLES_CACHE" not in os.environ:
+    # Examples are cached at first use, per process: a model changed between runs never shows stale results,
+    # and nothing is written into the checkout (gradio's default is .gradio/ in the working directory).
+    os.environ["GRADIO_EXAMPLES_CACHE"] = tempfile.mkdtemp(prefix="gan_models_examples_")
 
 
 @functools.lru_cache(maxsize=None)
@@ -45,14 +61,20 @@ def get_pipeline(task):
 def save_for_download(image, name):
     """Write a full-size PNG for the download button; results older than an hour are removed."""
     now = time.time()
-    for old in os.scandir(DOWNLOADS):
+    for old in os.scandir(DOWNLOADS):  # one folder per result
         if now - old.stat().st_mtime > KEEP_DOWNLOADS_SECONDS:
-            os.remove(old.path)
+            shutil.rmtree(old.path, ignore_errors=True)
     folder = os.path.join(DOWNLOADS, uuid.uuid4().hex[:12])
     os.makedirs(folder)
     path = os.path.join(folder, f"{name}.png")
     image.save(path, format="PNG")
     return path
+
+
+def user_error(where, message):
+    """A gr.Error for a problem with the user's input: one log line on the server, no traceback."""
+    LOG.info("user error in %s: %s", where, message)
+    return gr.Error(message, print_exception=False)
 
 
 def user_errors(fn):
@@ -62,9 +84,9 @@ def user_errors(fn):
         try:
             return fn(*args, **kwargs)
         except InvalidInputError as err:
-            raise gr.Error(str(err)) from None
+            raise user_error(fn.__name__, str(err)) from None
         except MemoryError:
-            raise gr.Error("The image is too large for this server; try a smaller one.") from None
+            raise user_error(fn.__name__, "The image is too large for this server; try a smaller one.") from None
     return wrapper
 
 
@@ -79,7 +101,7 @@ def _read_upload(component, payload):
         try:
             open_image(payload.path)
         except InvalidInputError as err:
-            raise gr.Error(str(err)) from None
+            raise user_error(f"reading {component.label or 'an upload'}", str(err)) from None
         return payload.path
 
 
@@ -98,8 +120,26 @@ def photo_input(**kwargs):
     return component
 
 
+def default_vividness():
+    """The bundled colorization pipeline's own chroma gain (1.0 when the model cannot be loaded)."""
+    try:
+        return float(get_pipeline("colorization").config["chroma_gain"])
+    except Exception:  # the app still starts when the model is missing; colorize() then says why
+        return 1.0
+
+
 @user_errors
-def colorize(image, vividness=1.0, progress=gr.Progress()):
+def colorize(image, vividness=None, progress=gr.Progress()):
+    """Colorize a black-and-white photo; colour photos are made gray first. The result has the photo's size.
+
+    Args:
+        image: the photo (any size; JPEG, PNG, WebP, TIFF...; 16-bit and transparent images are fine).
+        vividness: chroma gain: 0 keeps it gray, 1 is the model's raw colour, above 1 is more saturated. Defaults to
+            the model's own setting (the slider's starting value).
+
+    Returns:
+        A (gray input, colorized) pair for the before/after view and the full-size colorized PNG.
+    """
     if image is None:
         raise InvalidInputError("Upload a photo first.")
     progress(0.1, desc="reading the photo")
@@ -122,7 +162,16 @@ def run_inpainting(image, mask, progress):
 
 @user_errors
 def inpaint_files(image, mask, progress=gr.Progress()):
-    """API: a photo file and a mask file (white = fill; any size and mode)."""
+    """Fill the masked part of a photo (remove an object, a scratch, a date stamp); the rest is kept exactly.
+
+    Args:
+        image: the photo.
+        mask: an image where white marks what to fill and black what to keep (or a transparent PNG whose opaque
+            pixels are the area to fill); any size (scaled to the photo with nearest neighbour) and mode.
+
+    Returns:
+        A (photo, filled) pair for the before/after view and the full-size filled PNG.
+    """
     if image is None or mask is None:
         raise InvalidInputError("Give both a photo and a mask (white where the photo should be filled).")
     return run_inpainting(to_rgb(image), mask, progress)
@@ -158,8 +207,19 @@ def preset_choices():
 
 
 @user_errors
-def stylize(content, style, preset, strength=1.0, preserve_color=False, progress=gr.Progress()):
-    """API: a content photo and either a style image or a preset name."""
+def stylize(content, style=None, preset=None, strength=1.0, preserve_color=False, progress=gr.Progress()):
+    """Repaint a photo in the style of a painting or texture, or of a bundled style preset.
+
+    Args:
+        content: the photo to restyle; the result has its size.
+        style: a style image (a painting, a texture...). Optional when a bundled preset is chosen.
+        preset: a bundled style name (e.g. "vintage" or a Van Gogh painting), or "(my style image)" to use `style`.
+        strength: 0 returns the photo unchanged, 1 is the full style.
+        preserve_color: keep the photo's own colours and take only the style's texture.
+
+    Returns:
+        A (photo, stylized) pair for the before/after view and the full-size stylized PNG.
+    """
     if content is None:
         raise InvalidInputError("Upload a content photo first.")
     preset = None if preset in (None, "", STYLE_IMAGE_CHOICE) else preset
@@ -199,13 +259,24 @@ def run_restoration(photo, mask, colorize, clean, progress):
     output = get_pipeline("restoration")(image=photo, mask_image=mask, colorize=colorize, clean=bool(clean),
                                          return_intermediates=True)
     result = output.images[0]
-    stages = [(image, name) for name, image in output.extras["stages"][0].items()]
+    stages = [(image if image.mode in ("RGB", "L") else image.convert("RGB"), name)  # JPEG previews
+              for name, image in output.extras["stages"][0].items()]
     return (photo, result), stages, save_for_download(result, "restored")
 
 
 @user_errors
 def restore_file(image, colorize="auto", clean=True, progress=gr.Progress()):
-    """API: a scanned photo; damage is detected automatically."""
+    """Restore a scanned old photo: detect scratches, dust and tears, fill them, clean up, optionally colorize.
+
+    Args:
+        image: the scanned photo; damage is detected automatically.
+        colorize: "auto" (colorize black-and-white and sepia photos), "yes" or "no".
+        clean: also reduce fading and grain.
+
+    Returns:
+        A (scan, restored) pair for the before/after view, the intermediate stages with captions, and the
+        full-size restored PNG.
+    """
     if image is None:
         raise InvalidInputError("Upload a scanned photo first.")
     return run_restoration(to_rgb(image), None, colorize, clean, progress)
@@ -220,11 +291,43 @@ def restore_editor(editor, colorize="auto", clean=True, progress=gr.Progress()):
     return run_restoration(photo, editor_mask(editor, photo.size), colorize, clean, progress)
 
 
-def examples_for(task):
+def example_files(task, suffix=(".jpg", ".jpeg", ".png")):
     folder = os.path.join(EXAMPLES, task)
     if not os.path.isdir(folder):
         return []
-    return [[os.path.join(folder, name)] for name in sorted(os.listdir(folder)) if not name.endswith(".md")]
+    return [os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.lower().endswith(suffix)]
+
+
+def examples_for(task, presets=()):
+    """Example rows for a tab's gr.Examples, from examples/<task>/ (written by scripts/make_examples.py)."""
+    if task == "inpainting":  # photo.jpg beside photo_mask.png
+        return [[path[:-len("_mask.png")] + ".jpg", path] for path in example_files(task, "_mask.png")
+                if os.path.isfile(path[:-len("_mask.png")] + ".jpg")]
+    if task == "style":  # the first photo with the vintage preset, the next with a bundled painting
+        rows, photos = [], example_files(task)
+        paintings = [os.path.join(STYLES, name) for name in sorted(os.listdir(STYLES))] if os.path.isdir(STYLES) else []
+        if photos and "vintage" in presets:
+            rows.append([photos.pop(0), None, "vintage"])
+        for photo, painting in zip(photos, paintings):
+            rows.append([photo, painting, STYLE_IMAGE_CHOICE])
+        return rows
+    return [[path] for path in example_files(task)]
+
+
+def examples(rows, inputs, fn, outputs):
+    """gr.Examples that run `fn` at an example's first click and keep its result for everyone after."""
+    if rows:
+        gr.Examples(rows, inputs=inputs, fn=fn, outputs=outputs, cache_examples=True, cache_mode="lazy")
+
+
+def mcp_available():
+    """Whether gradio can serve the app as an MCP server: gradio[mcp] installs the `mcp` package, which
+    gradio.mcp.GradioMCPServer imports (launch(mcp_server=True) fails without it)."""
+    try:
+        import mcp  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def build_demo():
@@ -236,13 +339,14 @@ def build_demo():
                 with gr.Column():
                     color_in = photo_input(label="Black-and-white photo (colour photos are made gray first)",
                                            elem_id="colorize-input")
-                    vividness = gr.Slider(0.0, 2.0, value=1.0, step=0.05, label="Vividness (chroma gain)")
+                    vividness = gr.Slider(0.0, 2.0, value=default_vividness(), step=0.05,
+                                          label="Vividness (chroma gain)")
                     color_btn = gr.Button("Colorize", variant="primary", elem_id="colorize-button")
                 with gr.Column():
-                    color_out = gr.ImageSlider(label="Before / after", type="pil", format="png",
+                    color_out = gr.ImageSlider(label="Before / after", type="pil", format=PREVIEW_FORMAT,
                                                elem_id="colorize-output")
                     color_file = gr.File(label="Download (PNG, full size)", elem_id="colorize-download")
-            gr.Examples(examples_for("colorization"), inputs=[color_in])
+            examples(examples_for("colorization"), [color_in], colorize, [color_out, color_file])
             color_btn.click(colorize, inputs=[color_in, vividness], outputs=[color_out, color_file],
                             api_name="colorize")
         with gr.Tab("Inpainting", id="inpainting"):
@@ -254,9 +358,10 @@ def build_demo():
                     mask_upload = photo_input(label="Or upload a mask (white = fill)", elem_id="inpaint-mask")
                     inpaint_btn = gr.Button("Fill", variant="primary", elem_id="inpaint-button")
                 with gr.Column():
-                    inpaint_out = gr.ImageSlider(label="Before / after", type="pil", format="png",
+                    inpaint_out = gr.ImageSlider(label="Before / after", type="pil", format=PREVIEW_FORMAT,
                                                  elem_id="inpaint-output")
                     inpaint_file = gr.File(label="Download (PNG, full size)", elem_id="inpaint-download")
+            examples(examples_for("inpainting"), [editor, mask_upload], inpaint_editor, [inpaint_out, inpaint_file])
             with gr.Row(visible=False):  # the file-based API endpoint; the editor is awkward over HTTP
                 api_image, api_mask = photo_input(label="image"), photo_input(label="mask")
                 api_button = gr.Button("inpaint")
@@ -269,14 +374,17 @@ def build_demo():
                 with gr.Column():
                     content_in = photo_input(label="Content photo", elem_id="style-content")
                     style_in = photo_input(label="Style image (a painting, a texture...)", elem_id="style-image")
-                    preset = gr.Dropdown(preset_choices(), value=STYLE_IMAGE_CHOICE, label="Or a bundled style",
+                    presets = preset_choices()
+                    preset = gr.Dropdown(presets, value=STYLE_IMAGE_CHOICE, label="Or a bundled style",
                                          elem_id="style-preset")
                     strength = gr.Slider(0.0, 1.0, value=1.0, step=0.05, label="Strength")
                     keep_colors = gr.Checkbox(False, label="Keep original colors")
                     style_btn = gr.Button("Stylize", variant="primary", elem_id="style-button")
                 with gr.Column():
-                    style_out = gr.ImageSlider(label="Before / after", type="pil", format="png", elem_id="style-output")
+                    style_out = gr.ImageSlider(label="Before / after", type="pil", format=PREVIEW_FORMAT,
+                                               elem_id="style-output")
                     style_file = gr.File(label="Download (PNG, full size)", elem_id="style-download")
+            examples(examples_for("style", presets), [content_in, style_in, preset], stylize, [style_out, style_file])
             style_btn.click(stylize, inputs=[content_in, style_in, preset, strength, keep_colors],
                             outputs=[style_out, style_file], api_name="stylize")
         with gr.Tab("Restore old photo", id="restore"):
@@ -294,10 +402,13 @@ def build_demo():
                     clean_box = gr.Checkbox(True, label="Clean up fading and grain")
                     restore_btn = gr.Button("2. Restore", variant="primary", elem_id="restore-button")
                 with gr.Column():
-                    restore_out = gr.ImageSlider(label="Before / after", type="pil", format="png",
+                    restore_out = gr.ImageSlider(label="Before / after", type="pil", format=PREVIEW_FORMAT,
                                                  elem_id="restore-output")
-                    stages = gr.Gallery(label="Stages", columns=3, height="auto", elem_id="restore-stages")
+                    stages = gr.Gallery(label="Stages", columns=3, height="auto", format=PREVIEW_FORMAT,
+                                        elem_id="restore-stages")
                     restore_download = gr.File(label="Download (PNG, full size)", elem_id="restore-download")
+            # an example shows the whole restoration (damage detected automatically, as /restore does)
+            examples(examples_for("restore"), [scan], restore_file, [restore_out, stages, restore_download])
             detect_btn.click(detect_damage, inputs=[scan], outputs=[damage_editor], api_name="detect_damage")
             restore_btn.click(restore_editor, inputs=[damage_editor, colorize_choice, clean_box],
                               outputs=[restore_out, stages, restore_download], api_name="restore_editor",
@@ -315,11 +426,15 @@ def main():
     parser.add_argument("--host", default=None, help="address to bind (default 127.0.0.1; Spaces set their own)")
     parser.add_argument("--port", type=int, default=None)
     args = parser.parse_args()
+    handler = logging.StreamHandler()  # user errors: one line each on the console
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    LOG.addHandler(handler)
+    LOG.setLevel(logging.INFO)
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     host = args.host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     demo = build_demo()
     demo.queue(default_concurrency_limit=2, max_size=32)
-    demo.launch(server_name=host, server_port=args.port, max_file_size=MAX_FILE_SIZE)
+    demo.launch(server_name=host, server_port=args.port, max_file_size=MAX_FILE_SIZE, mcp_server=mcp_available())
 
 
 if __name__ == "__main__":

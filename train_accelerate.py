@@ -3,6 +3,9 @@
     accelerate launch train_accelerate.py --task colorization --train-data data/train --output-dir runs/color
     python train_accelerate.py ...                       # same thing, one process
     accelerate launch --multi_gpu --num_processes 2 train_accelerate.py ... --cpu   # 2 CPU processes (DDP, gloo)
+
+`make data` writes the offline data (data/train, data/val, data/art, data/cutouts) and the frozen networks
+(data/vgg16, data/efficientnet_lite0). Loss weights left unset take the task's own (gan_models/training/recipes.py).
 """
 import argparse
 
@@ -10,9 +13,18 @@ from gan_models.training import RECIPES, get_recipe
 from gan_models.training.loop import train
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """--help keeps the description's line breaks and shows each option's default (unset ones say nothing)."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False or action.default == "":
+            return action.help
+        return super()._get_help_string(action)
+
+
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--task", required=True, choices=sorted(RECIPES))
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter)
+    p.add_argument("--task", required=True, choices=sorted(RECIPES), help="what to train")
     p.add_argument("--train-data", "--content-data", dest="train_data", required=True,
                    help="image folder, or a datasets name/folder (local or cached); --content-data for style_transfer")
     p.add_argument("--train-data-description", default=None, help="what the data is, for the model card")
@@ -22,24 +34,26 @@ def parse_args(argv=None):
     p.add_argument("--composite-probability", type=float, default=0.5, help="share of training crops given cut-outs")
     p.add_argument("--style-data", nargs="+", default=None, help="style_transfer: folders of style images (paintings)")
     p.add_argument("--style-val-data", default=None, help="style_transfer: held-out style images for evaluation")
-    p.add_argument("--output-dir", required=True)
+    p.add_argument("--output-dir", required=True, help="checkpoints/, samples/, logs/ and the final pipeline/")
     p.add_argument("--resolution", type=int, default=128, help="training crop size")
-    p.add_argument("--train-batch-size", type=int, default=16)
-    p.add_argument("--gradient-accumulation-steps", type=int, default=1)
-    p.add_argument("--max-train-steps", type=int, default=2000)
+    p.add_argument("--train-batch-size", type=int, default=16, help="crops per step and process")
+    p.add_argument("--gradient-accumulation-steps", type=int, default=1, help="batches per optimizer step")
+    p.add_argument("--max-train-steps", type=int, default=2000, help="stop (and export) after this many steps")
     p.add_argument("--max-train-minutes", type=float, default=None,
                    help="stop (and export) after this wall time; a resumed run counts the minutes before its checkpoint too")
-    p.add_argument("--learning-rate", type=float, default=2e-4)
-    p.add_argument("--discriminator-learning-rate", type=float, default=2e-4)
+    p.add_argument("--learning-rate", type=float, default=2e-4, help="the generator's (Adam, betas 0.5, 0.999)")
+    p.add_argument("--discriminator-learning-rate", type=float, default=2e-4, help="the critic's")
     p.add_argument("--lr-decay", default="none", choices=["none", "linear"],
                    help="linear: both learning rates fall to zero by the end of training (steps or minutes, whichever "
                         "comes first), as pix2pix's second half does")
-    p.add_argument("--adversarial-loss", default="hinge", choices=["hinge", "non_saturating", "lsgan"])
-    p.add_argument("--reconstruction-weight", type=float, default=None)
-    p.add_argument("--adversarial-weight", type=float, default=None)
-    p.add_argument("--perceptual-weight", type=float, default=None)
-    p.add_argument("--feature-matching-weight", type=float, default=None)
-    p.add_argument("--r1-weight", type=float, default=None)
+    p.add_argument("--adversarial-loss", default="hinge", choices=["hinge", "non_saturating", "lsgan"], help="GAN loss")
+    p.add_argument("--reconstruction-weight", type=float, default=None, help="loss weight (unset: the task's own)")
+    p.add_argument("--adversarial-weight", type=float, default=None, help="loss weight (unset: the task's own)")
+    p.add_argument("--perceptual-weight", type=float, default=None,
+                   help="VGG16 feature loss weight (unset: the task's own; above 0 needs --vgg-path)")
+    p.add_argument("--feature-matching-weight", type=float, default=None, help="loss weight (unset: the task's own)")
+    p.add_argument("--r1-weight", type=float, default=None,
+                   help="critic gradient penalty weight (unset: the task's own)")
     p.add_argument("--content-weight", type=float, default=None, help="style_transfer")
     p.add_argument("--style-weight", type=float, default=None, help="style_transfer")
     p.add_argument("--style-loss", default="relative", choices=["relative", "absolute"],
@@ -72,21 +86,25 @@ def parse_args(argv=None):
                    help="colorization: the ImageNet EfficientNet-Lite0 folder (make data writes data/efficientnet_lite0)")
     p.add_argument("--encoder-learning-rate-scale", type=float, default=None,
                    help="colorization: train the pretrained encoder at this fraction of the learning rate (default 0: frozen)")
-    p.add_argument("--ema-decay", type=float, default=0.999)
-    p.add_argument("--mixed-precision", default="no", choices=["no", "fp16", "bf16"])
+    p.add_argument("--ema-decay", type=float, default=0.999, help="the exported generator is this moving average")
+    p.add_argument("--mixed-precision", default="no", choices=["no", "fp16", "bf16"], help="autocast dtype (GPU)")
     p.add_argument("--cpu", action="store_true", help="train on the CPU even if a GPU is present")
-    p.add_argument("--checkpointing-steps", type=int, default=250)
-    p.add_argument("--checkpoints-total-limit", type=int, default=2)
-    p.add_argument("--resume-from-checkpoint", default=None, help='a checkpoint folder or "latest"')
+    p.add_argument("--checkpointing-steps", type=int, default=250, help="save a checkpoint every this many steps")
+    p.add_argument("--checkpoints-total-limit", type=int, default=2, help="keep this many newest checkpoints")
+    p.add_argument("--resume-from-checkpoint", default=None,
+                   help='a checkpoint folder, or "latest": the newest in OUTPUT_DIR/checkpoints (when there is none, '
+                   'training starts at step 0)')
     p.add_argument("--init-from", default=None, metavar="CHECKPOINT",
                    help="start from another run's weights (fresh optimizers, step 0): a training checkpoint "
                    "or a pipeline folder such as pretrained/inpainting")
-    p.add_argument("--sample-steps", type=int, default=250)
-    p.add_argument("--eval-steps", type=int, default=500)
-    p.add_argument("--num-eval-images", type=int, default=24)
-    p.add_argument("--report-to", default="tensorboard", choices=["tensorboard", "none"])
-    p.add_argument("--dataloader-num-workers", type=int, default=0)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--sample-steps", type=int, default=250,
+                   help="write a sample grid to OUTPUT_DIR/samples every this many steps")
+    p.add_argument("--eval-steps", type=int, default=500, help="evaluate on --val-data every this many steps")
+    p.add_argument("--num-eval-images", type=int, default=24, help="held-out photos used per evaluation")
+    p.add_argument("--report-to", default="tensorboard", choices=["tensorboard", "none"],
+                   help="training curves, in OUTPUT_DIR/logs")
+    p.add_argument("--dataloader-num-workers", type=int, default=0, help="DataLoader worker processes")
+    p.add_argument("--seed", type=int, default=0, help="random seed")
     p.add_argument("--push-to-hub", default=None, metavar="REPO_ID", help="upload the final pipeline folder")
     p.add_argument("--model-card-notes", default="", help="markdown appended to the model card")
     args = p.parse_args(argv)

@@ -37,7 +37,8 @@ def app_url():
     demo.queue(default_concurrency_limit=2, max_size=32)
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, max_file_size="25mb",
-                quiet=True, ssr_mode=False)  # show_error off, as in app.main(): only gr.Error text reaches users
+                quiet=True, ssr_mode=False,  # show_error off, as in app.main(): only gr.Error text reaches users
+                mcp_server=app.mcp_available())  # as app.main(): MCP tools when gradio[mcp] is installed
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:

@@ -2,11 +2,17 @@
 
 Only behaviour is checked (sizes, formats, error messages), never the colours: the weights change.
 """
+import logging
+import os
+
 import numpy as np
 import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
+
+PUBLIC_ENDPOINTS = {"/colorize": "colorize", "/inpaint": "inpaint_files", "/stylize": "stylize",
+                    "/restore": "restore_file"}
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +177,120 @@ def test_restore_without_colorize_keeps_the_tone_and_rejects_non_images(client, 
     with pytest.raises(AppError) as info:
         client.predict(handle_file(image_file("not_an_image")), "auto", True, api_name="/restore")
     assert "not an image" in str(info.value).lower()
+
+
+# --- The API page, MCP, examples, user errors and defaults ---
+
+@pytest.fixture(scope="module")
+def api(client):
+    return client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+
+
+def test_public_endpoints_have_docstrings_describing_every_parameter(api):
+    import gradio as gr
+
+    import app
+
+    for endpoint, name in PUBLIC_ENDPOINTS.items():
+        assert api[endpoint]["description"], f"{endpoint} has no description on the API page"
+        description, parameters, returns = gr.utils.get_function_description(getattr(app, name))
+        assert description == api[endpoint]["description"]
+        undocumented = [param for param, text in parameters.items() if param != "progress" and not text]
+        assert not undocumented, f"{name}'s docstring has no Args: line for {undocumented}"
+        assert returns, f"{name}'s docstring says nothing under Returns:"
+
+
+def test_stylize_style_image_is_optional_in_the_api(client, api, photo_path):
+    parameters = {p["parameter_name"]: p for p in api["/stylize"]["parameters"]}
+    assert not parameters["content"]["parameter_has_default"]
+    assert parameters["style"]["parameter_has_default"] and parameters["style"]["parameter_default"] is None
+    # so a preset alone is a complete call
+    pair, download = client.predict(content=handle_file(photo_path), preset="vintage", api_name="/stylize")
+    assert_before_after_and_png((pair, download), (300, 200))
+
+
+def test_vividness_default_is_the_bundled_pipelines_chroma_gain(api, monkeypatch):
+    import app
+    from gan_models import InvalidInputError
+
+    parameters = {p["parameter_name"]: p for p in api["/colorize"]["parameters"]}
+    expected = app.get_pipeline("colorization").config["chroma_gain"]
+    assert parameters["vividness"]["parameter_default"] == pytest.approx(expected)
+
+    def unavailable(task):
+        raise InvalidInputError("no model here")
+
+    monkeypatch.setattr(app, "get_pipeline", unavailable)
+    assert app.default_vividness() == 1.0
+
+
+def test_previews_are_fast_jpegs_and_the_download_a_full_png(client, photo_path):
+    pair, download = colorize(client, photo_path)
+    for path in pair:
+        with Image.open(path) as image:
+            assert image.format == "JPEG" and image.size == (300, 200)
+    with Image.open(download) as image:
+        assert image.format == "PNG" and image.size == (300, 200)
+
+
+@pytest.mark.parametrize("call, logged", [
+    (lambda client, files: client.predict(handle_file(files("photo")), None, "(my style image)", 1.0, False,
+                                          api_name="/stylize"), "user error in stylize: Upload a style image"),
+    (lambda client, files: colorize(client, files("not_an_image")), "user error in reading"),
+])
+def test_a_user_error_logs_one_line_and_no_traceback(client, image_file, capfd, caplog, call, logged):
+    caplog.set_level(logging.INFO, logger="gan_models.app")
+    capfd.readouterr()
+    with pytest.raises(AppError):
+        call(client, image_file)
+    printed = capfd.readouterr()
+    assert "Traceback" not in printed.out + printed.err
+    lines = [record.getMessage() for record in caplog.records if record.name == "gan_models.app"]
+    assert len(lines) == 1 and lines[0].startswith(logged), lines
+
+
+def test_user_errors_raise_gr_error_without_a_printed_traceback():
+    import gradio as gr
+
+    import app
+
+    with pytest.raises(gr.Error) as info:
+        app.colorize(None)
+    assert info.value.print_exception is False and "Upload a photo" in info.value.message
+
+
+def test_every_tab_has_small_licensed_examples_that_load_through_the_cache(client):
+    import app
+
+    root = os.path.join(os.path.dirname(app.__file__), "examples")
+    with open(os.path.join(root, "README.md")) as handle:
+        readme = handle.read()
+    for task in ("colorization", "inpainting", "style", "restore"):
+        rows = app.examples_for(task, presets=["vintage"])
+        assert rows, f"no examples for the {task} tab"
+        for name in os.listdir(os.path.join(root, task)):
+            assert os.path.getsize(os.path.join(root, task, name)) < 100_000, name
+            assert f"`{task}/{name}`" in readme, f"examples/README.md does not say where {task}/{name} comes from"
+    # one gr.Examples per tab, cached lazily: the first load runs the tab's function
+    for endpoint in ("/load_example", "/load_example_1", "/load_example_2", "/load_example_3"):
+        result = client.predict(0, api_name=endpoint)
+        pair, download = result[0], result[-1]
+        assert len(pair) == 2 and all(os.path.isfile(path) for path in pair), endpoint
+        with Image.open(download) as image:
+            assert image.format == "PNG", endpoint
+
+
+def test_mcp_schema_lists_the_four_public_endpoints(app_url):
+    import httpx
+
+    import app
+
+    if not app.mcp_available():
+        pytest.skip("gradio[mcp] is not installed (pip install 'gradio[mcp]'): the app runs without its MCP server")
+    response = httpx.get(f"{app_url}gradio_api/mcp/schema", timeout=30)
+    assert response.status_code == 200, response.text[:500]
+    tools = response.json()
+    endpoints = {tool["meta"]["endpoint_name"].lstrip("/") for tool in tools}
+    assert {"colorize", "inpaint", "stylize", "restore"} <= endpoints, endpoints
+    assert all(tool["description"] for tool in tools if tool["meta"]["endpoint_name"].lstrip("/") in
+               {"colorize", "inpaint", "stylize", "restore"})

@@ -284,6 +284,65 @@ def test_generator_widths_are_refused_for_tasks_without_a_unet(tmp_path):
               "--generator-channels", "8", "16"])
 
 
+def train_main(*argv):
+    sys.path.insert(0, ROOT)
+    from train_accelerate import main
+
+    return main([str(arg) for arg in argv])
+
+
+def test_help_shows_the_defaults(capsys):
+    with pytest.raises(SystemExit) as info:
+        train_main("--help")
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "training crop size (default: 128)" in out and "(default: hinge)" in out
+    assert "accelerate launch --multi_gpu" in out  # the description keeps its line breaks
+
+
+@pytest.mark.parametrize("task", ["inpainting", "style_transfer"])
+def test_a_task_that_needs_vgg_says_how_to_get_it_before_any_work(tiny_data, tmp_path, task):
+    extra = ("--style-data", tiny_data / "val") if task == "style_transfer" else ()
+    with pytest.raises(SystemExit, match=r"--vgg-path data/vgg16 \(`make data`") as info:
+        train_main("--task", task, "--train-data", tiny_data / "train", "--output-dir", tmp_path / "out", *extra)
+    if task == "inpainting":  # a perceptual loss: turning it off is the other way out
+        assert "--perceptual-weight 0" in str(info.value)
+    assert not (tmp_path / "out").exists(), "work started before the check"
+
+
+def test_perceptual_weight_zero_needs_no_vgg(tiny_data, tmp_path):
+    from gan_models.training import get_recipe
+    from gan_models.training.loop import preflight_problems
+
+    sys.path.insert(0, ROOT)
+    from train_accelerate import parse_args
+
+    args = parse_args(["--task", "inpainting", "--train-data", str(tiny_data / "train"), "--output-dir",
+                       str(tmp_path), "--perceptual-weight", "0"])
+    assert preflight_problems(get_recipe("inpainting"), args) == []
+
+
+@pytest.mark.parametrize("flag", ["--train-data", "--val-data", "--style-data", "--cutout-data"])
+@pytest.mark.parametrize("missing", ["absent-folder", "no-such-owner/no-such-dataset"])
+def test_a_missing_data_folder_is_named_before_any_work(tiny_data, tmp_path, flag, missing):
+    """A folder that does not exist (nor is a Hub dataset in the local cache) is named, with `make data`."""
+    missing = str(tmp_path / missing) if missing == "absent-folder" else missing
+    task, data = ("style_transfer", {"--vgg-path": tmp_path}) if flag == "--style-data" else ("vintage", {})
+    data = {"--train-data": tiny_data / "train", **data, flag: missing}
+    with pytest.raises(SystemExit, match=f"{flag} {missing}: no such folder.*`make data`"):
+        train_main("--task", task, "--output-dir", tmp_path / "out", *[str(v) for kv in data.items() for v in kv])
+    assert not (tmp_path / "out").exists(), "work started before the check"
+
+
+def test_resume_latest_without_a_checkpoint_says_training_starts_fresh(tmp_path, capsys):
+    assert resolve_resume(str(tmp_path), "latest") is None
+    out = capsys.readouterr().out
+    assert f"no checkpoint found in {tmp_path / 'checkpoints'}" in out and "starts from step 0" in out
+    with pytest.raises(SystemExit, match="--resume-from-checkpoint .*: no such checkpoint folder"):
+        train_main("--task", "vintage", "--train-data", tmp_path, "--output-dir", tmp_path / "out",
+                   "--resume-from-checkpoint", tmp_path / "checkpoints" / "step_00000100")
+
+
 def test_linear_lr_decay_follows_steps_or_minutes_whichever_limit_is_nearer():
     from argparse import Namespace
 

@@ -55,13 +55,79 @@ def save_checkpoint(accelerator, output_dir, step, keep):
     accelerator.wait_for_everyone()
 
 
-def resolve_resume(output_dir, resume):
+def resolve_resume(output_dir, resume, log=print):
+    """The checkpoint folder to resume from: `resume` itself, the newest finished one for "latest", or None
+    (a fresh start, said out loud when "latest" finds nothing)."""
     if resume in (None, ""):
         return None
     if resume == "latest":
         found = checkpoint_dirs(output_dir)
+        if not found:
+            log(f"--resume-from-checkpoint latest: no checkpoint found in {os.path.join(output_dir, 'checkpoints')}; "
+                "training starts from step 0")
         return found[-1] if found else None
     return resume
+
+
+# ---- checks run before any work: a wrong argument ends in one clear message, not a traceback minutes later ----
+VGG_TASKS = {"style_transfer": "its encoder is distilled from VGG16 and its content/style losses are VGG16 features"}
+DATA_FLAGS = {"train_data": "--train-data", "val_data": "--val-data", "style_data": "--style-data",
+              "style_val_data": "--style-val-data", "cutout_data": "--cutout-data"}
+
+
+def cached_hub_dataset(name):
+    """Whether `name` ("owner/name" or "name") is a Hub dataset in the local caches (datasets reads it from there
+    offline)."""
+    if name.startswith((".", "/", "~")) or "\\" in name or name.count("/") > 1:
+        return False  # a path, not a dataset id
+    hub_cache = os.environ.get("HF_HUB_CACHE") or os.path.join(
+        os.environ.get("HF_HOME", os.path.join(os.path.expanduser("~"), ".cache", "huggingface")), "hub")
+    datasets_cache = os.environ.get("HF_DATASETS_CACHE") or os.path.join(
+        os.environ.get("HF_HOME", os.path.join(os.path.expanduser("~"), ".cache", "huggingface")), "datasets")
+    return (os.path.isdir(os.path.join(hub_cache, "datasets--" + name.replace("/", "--")))
+            or os.path.isdir(os.path.join(datasets_cache, name.replace("/", "___"))))
+
+
+def preflight_problems(recipe, args):
+    """What would stop this run, as messages naming the way out (empty when all is well). Checked before the
+    Accelerator, the data or any network is touched."""
+    problems = []
+    for key, flag in DATA_FLAGS.items():
+        sources = getattr(args, key, None)
+        for source in [sources] if isinstance(sources, (str, os.PathLike)) else sources or []:
+            source = str(source)
+            if not os.path.exists(source) and not cached_hub_dataset(source):
+                problems.append(f"{flag} {source}: no such folder (nor a Hub dataset in the local cache). "
+                                "`make data` writes the offline photo sets under data/ (data/train, data/val, "
+                                "data/art, data/cutouts...); or pass an image folder, or a datasets folder saved "
+                                "with save_to_disk.")
+    weights = {**recipe.default_loss_weights,
+               **{k: v for k, v in (getattr(args, "loss_weights", None) or {}).items() if v is not None}}
+    if not getattr(args, "vgg_path", None):
+        if recipe.name in VGG_TASKS:
+            problems.append(f"--task {recipe.name} needs VGG16 ({VGG_TASKS[recipe.name]}): pass --vgg-path data/vgg16 "
+                            "(`make data` converts it there).")
+        elif weights.get("perceptual", 0) > 0:
+            problems.append(f"--task {recipe.name} trains with a VGG16 perceptual loss (weight {weights['perceptual']}"
+                            "): pass --vgg-path data/vgg16 (`make data` converts it there), or turn the loss off "
+                            "with --perceptual-weight 0.")
+    elif not os.path.exists(str(args.vgg_path)):
+        problems.append(f"--vgg-path {args.vgg_path}: no such folder; `make data` converts VGG16 to data/vgg16.")
+    if recipe.name == "style_transfer" and not getattr(args, "style_data", None):
+        problems.append("--task style_transfer needs --style-data FOLDER [FOLDER ...]: style images (paintings; "
+                        "`make data` writes data/art).")
+    resume = getattr(args, "resume_from_checkpoint", None)
+    if resume not in (None, "", "latest") and not os.path.isdir(str(resume)):
+        problems.append(f"--resume-from-checkpoint {resume}: no such checkpoint folder (\"latest\" picks the newest "
+                        "in OUTPUT_DIR/checkpoints, or starts from step 0 when there is none).")
+    return problems
+
+
+def preflight(recipe, args):
+    """Exit with every problem of `preflight_problems` in one message, before any work starts."""
+    problems = preflight_problems(recipe, args)
+    if problems:
+        raise SystemExit("cannot start training:\n  " + "\n  ".join(problems))
 
 
 def infinite(loader):
@@ -76,6 +142,7 @@ def hardware_description(accelerator):
 
 
 def train(recipe, args):
+    preflight(recipe, args)
     accelerator = Accelerator(
         cpu=args.cpu or not torch.cuda.is_available(),
         mixed_precision=args.mixed_precision,
@@ -114,7 +181,7 @@ def train(recipe, args):
     accelerator.register_for_checkpointing(ema, state)
     ema.model.to(accelerator.device)
 
-    resume_path = resolve_resume(args.output_dir, args.resume_from_checkpoint)
+    resume_path = resolve_resume(args.output_dir, args.resume_from_checkpoint, log=accelerator.print)
     if resume_path:
         accelerator.load_state(resume_path)
         accelerator.print(f"resumed from {resume_path} at step {state.step}")
