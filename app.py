@@ -225,6 +225,9 @@ def stylize(content, style=None, preset=None, strength=1.0, preserve_color=False
     preset = None if preset in (None, "", STYLE_IMAGE_CHOICE) else preset
     if preset is None and style is None:
         raise InvalidInputError("Upload a style image or pick a bundled style.")
+    if preset is not None and style is not None:
+        gr.Warning(f'The bundled style "{preset}" wins over the uploaded style image; choose "{STYLE_IMAGE_CHOICE}" '
+                   "to use yours.")
     progress(0.2, desc="reading the photos")
     source = to_rgb(content)
     progress(0.5, desc="stylizing")
@@ -253,11 +256,11 @@ def detect_damage(image, progress=gr.Progress()):
     return {"background": photo, "layers": [damage_layer(mask)], "composite": None}
 
 
-def run_restoration(photo, mask, colorize, clean, progress):
+def run_restoration(photo, mask, colorize, clean, upscale, progress):
     progress(0.4, desc="repairing, cleaning and colorizing")
     colorize = {"auto": "auto", "yes": True, "no": False}[colorize or "auto"]
     output = get_pipeline("restoration")(image=photo, mask_image=mask, colorize=colorize, clean=bool(clean),
-                                         return_intermediates=True)
+                                         upscale=2 if upscale else None, return_intermediates=True)
     result = output.images[0]
     stages = [(image if image.mode in ("RGB", "L") else image.convert("RGB"), name)  # JPEG previews
               for name, image in output.extras["stages"][0].items()]
@@ -265,13 +268,14 @@ def run_restoration(photo, mask, colorize, clean, progress):
 
 
 @user_errors
-def restore_file(image, colorize="auto", clean=True, progress=gr.Progress()):
+def restore_file(image, colorize="auto", clean=True, upscale=False, progress=gr.Progress()):
     """Restore a scanned old photo: detect scratches, dust and tears, fill them, clean up, optionally colorize.
 
     Args:
         image: the scanned photo; damage is detected automatically.
         colorize: "auto" (colorize black-and-white and sepia photos), "yes" or "no".
         clean: also reduce fading and grain.
+        upscale: enlarge the result x2 (sharpened) as the last stage.
 
     Returns:
         A (scan, restored) pair for the before/after view, the intermediate stages with captions, and the
@@ -279,16 +283,36 @@ def restore_file(image, colorize="auto", clean=True, progress=gr.Progress()):
     """
     if image is None:
         raise InvalidInputError("Upload a scanned photo first.")
-    return run_restoration(to_rgb(image), None, colorize, clean, progress)
+    return run_restoration(to_rgb(image), None, colorize, clean, upscale, progress)
 
 
 @user_errors
-def restore_editor(editor, colorize="auto", clean=True, progress=gr.Progress()):
+def restore_editor(editor, colorize="auto", clean=True, upscale=False, progress=gr.Progress()):
     """UI step 2: restore with the (possibly corrected) mask from the editor."""
     if not editor or editor.get("background") is None:
         raise InvalidInputError("Upload a scanned photo and press Detect damage first.")
     photo = to_rgb(editor["background"])
-    return run_restoration(photo, editor_mask(editor, photo.size), colorize, clean, progress)
+    return run_restoration(photo, editor_mask(editor, photo.size), colorize, clean, upscale, progress)
+
+
+@user_errors
+def upscale(image, scale=4, progress=gr.Progress()):
+    """Enlarge a small, soft or noisy photo x2 or x4: sharper, with less noise and fewer JPEG blocks.
+
+    Args:
+        image: the photo to enlarge.
+        scale: 2 or 4; the result is exactly that many times the photo's width and height.
+
+    Returns:
+        A (photo enlarged plainly, enhanced) pair at the same size for the before/after view, and the
+        full-size enhanced PNG.
+    """
+    if image is None:
+        raise InvalidInputError("Upload a photo first.")
+    photo = to_rgb(image)
+    progress(0.3, desc=f"enlarging x{int(scale)}")
+    result = get_pipeline("upscale")(image=photo, scale=int(scale)).images[0]
+    return (photo.resize(result.size, Image.BICUBIC), result), save_for_download(result, f"upscaled_x{int(scale)}")
 
 
 def example_files(task, suffix=(".jpg", ".jpeg", ".png")):
@@ -400,6 +424,7 @@ def build_demo():
                     colorize_choice = gr.Radio(["auto", "yes", "no"], value="auto",
                                                label="Colorize (auto: when the photo is B&W or sepia)")
                     clean_box = gr.Checkbox(True, label="Clean up fading and grain")
+                    upscale_box = gr.Checkbox(False, label="Upscale x2 as the last stage (slower)")
                     restore_btn = gr.Button("2. Restore", variant="primary", elem_id="restore-button")
                 with gr.Column():
                     restore_out = gr.ImageSlider(label="Before / after", type="pil", format=PREVIEW_FORMAT,
@@ -410,14 +435,27 @@ def build_demo():
             # an example shows the whole restoration (damage detected automatically, as /restore does)
             examples(examples_for("restore"), [scan], restore_file, [restore_out, stages, restore_download])
             detect_btn.click(detect_damage, inputs=[scan], outputs=[damage_editor], api_name="detect_damage")
-            restore_btn.click(restore_editor, inputs=[damage_editor, colorize_choice, clean_box],
+            restore_btn.click(restore_editor, inputs=[damage_editor, colorize_choice, clean_box, upscale_box],
                               outputs=[restore_out, stages, restore_download], api_name="restore_editor",
                               api_visibility="private")
             with gr.Row(visible=False):  # file-based API: detection runs automatically
                 restore_api_image = photo_input(label="image")
                 restore_api_button = gr.Button("restore")
-            restore_api_button.click(restore_file, inputs=[restore_api_image, colorize_choice, clean_box],
+            restore_api_button.click(restore_file, inputs=[restore_api_image, colorize_choice, clean_box, upscale_box],
                                      outputs=[restore_out, stages, restore_download], api_name="restore")
+        with gr.Tab("Enhance", id="enhance"):
+            with gr.Row():
+                with gr.Column():
+                    enhance_in = photo_input(label="Small, soft or noisy photo", elem_id="enhance-input")
+                    scale_choice = gr.Radio([2, 4], value=4, label="Enlarge", elem_id="enhance-scale")
+                    enhance_btn = gr.Button("Enhance", variant="primary", elem_id="enhance-button")
+                with gr.Column():
+                    enhance_out = gr.ImageSlider(label="Before (plain bicubic) / after, same zoom", type="pil",
+                                                 format=PREVIEW_FORMAT, elem_id="enhance-output")
+                    enhance_file = gr.File(label="Download (PNG, full size)", elem_id="enhance-download")
+            examples(examples_for("enhance"), [enhance_in], upscale, [enhance_out, enhance_file])
+            enhance_btn.click(upscale, inputs=[enhance_in, scale_choice], outputs=[enhance_out, enhance_file],
+                              api_name="upscale")
     return demo
 
 

@@ -16,11 +16,14 @@ import glob
 import json
 import os
 import subprocess
+import sys
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, HERE)  # run as a script from anywhere
+
 # Chosen by eye from data/val for varied content and sources: a monument, farm animals, a lake at dusk.
 COLORIZATION = ["data/val/b69b59b1f67d.jpg", "data/val/5114856ea613.jpg", "data/val/dd32522c49a8.jpg"]
 # A wind turbine against a clear sky: an object to remove (the mask is drawn by `turbine_mask`).
@@ -29,6 +32,7 @@ INPAINTING = ("data/val/4e2abb590753.jpg", "wind_turbine")
 # next with a bundled Van Gogh painting (app.examples_for).
 STYLE = [("data/val/21a15d4385ff.jpg", "victoria_memorial"), ("data/val/ea51ae4c69fa.jpg", "carcassonne")]
 # Grace M. Hopper in uniform: an official US Navy photograph (public domain), as shipped by matplotlib.
+ENHANCE = ("data/val/5114856ea613.jpg", "hens_small", 7)  # photo, name, seed of the x4 second-order degradation
 GRACE_HOPPER = "usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"
 RESTORE_SEED = 3  # synthetic_old_photo's damage at this seed: sepia, a crease, scratches, dust and a torn corner
 
@@ -102,15 +106,26 @@ def find_grace_hopper():
 
 def old_print(src, seed):
     """A sepia print of `src` aged by the training degradation (fading, grain, JPEG, scratches, tears)."""
-    import sys
-
-    sys.path.insert(0, HERE)  # run as a script from anywhere
     from gan_models.training.degradations import synthetic_old_photo
 
     gray = np.asarray(ImageOps.grayscale(Image.open(src)), dtype=np.float32)[..., None]
     sepia = Image.fromarray(np.clip(gray * [1.07, 0.92, 0.72], 0, 255).astype(np.uint8))
     damaged, _ = synthetic_old_photo(sepia, np.random.default_rng(seed), severity=1.0)
     return damaged
+
+
+def small_scan(src, max_side, seed):
+    """The photo at most `max_side` px, then 4x smaller through the upscaler's seeded second-order degradation."""
+    import torch
+
+    from gan_models.training.degradations import second_order_degradation
+
+    photo = ImageOps.exif_transpose(Image.open(src)).convert("RGB")
+    photo.thumbnail((max_side, max_side), Image.LANCZOS)
+    photo = photo.crop((0, 0, photo.width - photo.width % 4, photo.height - photo.height % 4))
+    clean = torch.from_numpy(np.asarray(photo, dtype=np.float32)).permute(2, 0, 1)[None] / 127.5 - 1
+    small = second_order_degradation(clean, 4, np.random.default_rng(seed))[0].permute(1, 2, 0).numpy()
+    return Image.fromarray(((small + 1) * 127.5 + 0.5).clip(0, 255).astype(np.uint8))
 
 
 def held_out(manifest, rel):
@@ -129,7 +144,7 @@ def main():
     with open(os.path.join(HERE, "data", "manifest.json")) as handle:
         manifest = {entry["file"]: entry for entry in json.load(handle)}
     hopper = find_grace_hopper()
-    for task in ("colorization", "inpainting", "style", "restore"):
+    for task in ("colorization", "inpainting", "style", "restore", "enhance"):
         os.makedirs(os.path.join(args.out, task), exist_ok=True)
         for old in glob.glob(os.path.join(args.out, task, "*")):  # names may change between versions
             os.remove(old)
@@ -165,6 +180,13 @@ def main():
         row(name, make_example(os.path.join(HERE, rel), os.path.join(args.out, name), args.max_side, mode="RGB"),
             rel, "colour photo")
 
+    rel, stem, seed = ENHANCE
+    held_out(manifest, rel)
+    name = f"enhance/{stem}.png"
+    small = small_scan(os.path.join(HERE, rel), args.max_side, seed)
+    small.save(os.path.join(args.out, name), optimize=True)
+    row(name, small.size, rel, f"made 4x smaller, soft, noisy and JPEG-damaged by `second_order_degradation` (seed {seed})")
+
     name = "restore/grace_hopper_damaged.jpg"
     size = save_photo(old_print(hopper, RESTORE_SEED), os.path.join(args.out, name), args.max_side)
     print(f"{name}: {hopper} -> {size[0]}x{size[1]}")
@@ -185,6 +207,7 @@ def main():
         "- `style/`: held-out colour photos; the app pairs the first with the bundled `vintage` preset and the",
         "  second with a bundled Van Gogh painting (`pretrained/style-transfer/styles/`, public domain).",
         "- `restore/`: a damaged \"old print\" made from a public-domain photo with the training degradation.",
+        "- `enhance/`: a held-out photo made small, soft and noisy by the upscaler's training degradation.",
         "",
         "The photos other than the restore example are held-out photos: taken from the validation split",
         "(`data/val/`), which the models never train on. They come from offline Debian data packages: the GCompris",

@@ -12,7 +12,7 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 PUBLIC_ENDPOINTS = {"/colorize": "colorize", "/inpaint": "inpaint_files", "/stylize": "stylize",
-                    "/restore": "restore_file"}
+                    "/restore": "restore_file", "/upscale": "upscale"}
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +179,31 @@ def test_restore_without_colorize_keeps_the_tone_and_rejects_non_images(client, 
     assert "not an image" in str(info.value).lower()
 
 
+def test_restore_can_end_with_an_upscale_stage(client, image_file):
+    pair, stages, download = client.predict(handle_file(image_file("old_photo")), "no", False, True,
+                                            api_name="/restore")
+    assert [item["caption"] for item in stages] == ["input", "mask", "inpainted", "upscaled"]
+    with Image.open(download) as result:
+        assert result.size == (600, 400)
+
+
+# --- Enhance: /upscale (photo file, scale 2 or 4) ---
+
+@pytest.mark.parametrize("scale", [2, 4])
+def test_upscale_returns_exactly_scale_times_the_photo(client, image_file, scale):
+    pair, download = client.predict(handle_file(image_file("photo")), scale, api_name="/upscale")
+    with Image.open(download) as result:
+        assert result.format == "PNG" and result.size == (300 * scale, 200 * scale)
+    with Image.open(pair[0]["path"] if isinstance(pair[0], dict) else pair[0]) as before:
+        assert before.size == (300 * scale, 200 * scale)  # the slider compares at the same zoom
+
+
+def test_upscale_rejects_non_images_with_a_message(client, image_file):
+    with pytest.raises(AppError) as info:
+        client.predict(handle_file(image_file("not_an_image")), 2, api_name="/upscale")
+    assert "not an image" in str(info.value).lower()
+
+
 # --- The API page, MCP, examples, user errors and defaults ---
 
 @pytest.fixture(scope="module")
@@ -265,14 +290,14 @@ def test_every_tab_has_small_licensed_examples_that_load_through_the_cache(clien
     root = os.path.join(os.path.dirname(app.__file__), "examples")
     with open(os.path.join(root, "README.md")) as handle:
         readme = handle.read()
-    for task in ("colorization", "inpainting", "style", "restore"):
+    for task in ("colorization", "inpainting", "style", "restore", "enhance"):
         rows = app.examples_for(task, presets=["vintage"])
         assert rows, f"no examples for the {task} tab"
         for name in os.listdir(os.path.join(root, task)):
             assert os.path.getsize(os.path.join(root, task, name)) < 100_000, name
             assert f"`{task}/{name}`" in readme, f"examples/README.md does not say where {task}/{name} comes from"
     # one gr.Examples per tab, cached lazily: the first load runs the tab's function
-    for endpoint in ("/load_example", "/load_example_1", "/load_example_2", "/load_example_3"):
+    for endpoint in ("/load_example", "/load_example_1", "/load_example_2", "/load_example_3", "/load_example_4"):
         result = client.predict(0, api_name=endpoint)
         pair, download = result[0], result[-1]
         assert len(pair) == 2 and all(os.path.isfile(path) for path in pair), endpoint

@@ -137,6 +137,16 @@ def test_style_transfer_in_browser(page, app_url, photo_path, image_file, artifa
     run_and_capture(page, "style", os.path.join(artifacts_dir, "style_transfer.png"), errors)
 
 
+def test_enhance_in_browser(page, app_url, photo_path, artifacts_dir):
+    from playwright.sync_api import expect
+
+    errors = open_tab(page, app_url, "Enhance")
+    page.locator("#enhance-input input[type=file]").set_input_files(photo_path)
+    expect(page.locator("#enhance-input img").first).to_be_visible()
+    page.locator("#enhance-scale").get_by_text("2", exact=True).click()
+    run_and_capture(page, "enhance", os.path.join(artifacts_dir, "enhance.png"), errors)
+
+
 def test_restore_in_browser(page, app_url, image_file, artifacts_dir):
     """Upload a scan, detect damage (shown on the editor), restore, see the stages and the result."""
     from playwright.sync_api import expect
