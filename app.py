@@ -418,7 +418,7 @@ def build_demo():
                     detect_btn = gr.Button("1. Detect damage", elem_id="restore-detect")
                     damage_editor = gr.ImageEditor(
                         type="pil", label="Detected damage (red): paint to add, erase to remove",
-                        elem_id="restore-editor", layers=False, transforms=(),
+                        elem_id="restore-editor", layers=False, transforms=(), height=640,  # room to paint
                         brush=gr.Brush(default_size=12, colors=["#ff2828"], color_mode="fixed"),
                         eraser=gr.Eraser(default_size=16))
                     colorize_choice = gr.Radio(["auto", "yes", "no"], value="auto",

@@ -2,14 +2,16 @@
 from huggingface_hub import ModelCard, ModelCardData
 
 TASK_TAGS = {
-    "colorization": ["image-colorization", "gan", "pix2pix", "lab-color"],
+    "colorization": ["image-colorization", "gan", "lab-color", "efficientnet", "imagenet-pretrained"],
     "inpainting": ["image-inpainting", "gan", "lama", "dilated-convolution"],
     "style-transfer": ["style-transfer", "adain", "gan", "knowledge-distillation"],
     "restoration": ["image-restoration", "old-photo-restoration", "image-segmentation"],
+    "upscale": ["super-resolution", "image-upscaling", "gan", "real-esrgan"],
 }
 COMPONENT_ROLES = {"generator": "EMA weights", "discriminator": "the critic, for fine-tuning",
                    "encoder": "the compact VGG16-derived encoder", "decoder": "the AdaIN decoder",
-                   "vintage": 'the "vintage" preset generator', "detector": "the damage detector"}
+                   "vintage": 'the "vintage" preset generator', "detector": "the damage detector",
+                   "upscaler": "EMA weights of the x4 network"}
 
 
 def flatten_metrics(metrics, prefix=""):
