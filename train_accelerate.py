@@ -71,12 +71,15 @@ def parse_args(argv=None):
                    help="style_transfer: per-channel scale/shift of every decoder layer predicted from the style's "
                    "feature statistics at all levels (with --init-from: added at zero)")
     p.add_argument("--generator-channels", type=int, nargs="+", default=None, metavar="WIDTH",
-                   help="colorization, inpainting: the U-Net's widths per level (default 16 32 64 128 256, inpainting "
-                   "16 32 64 128 320); with "
-                   "--init-from a narrower one, the extra channels start unread")
+                   help="inpainting: the U-Net's widths per level (default 16 32 64 128 320; with --init-from a "
+                   "narrower one, the extra channels start unread); colorization: the decoder's widths at strides "
+                   "16, 8, 4 (default 192 96 48)")
     p.add_argument("--generator-bottleneck-dilations", type=int, nargs="+", default=None, metavar="DILATION",
-                   help="colorization, inpainting: one residual block per value in the U-Net's bottleneck (default "
-                   "1 2 4 8); with --init-from a shallower one, the extra blocks start as the identity")
+                   help="inpainting: one residual block per value in the U-Net's bottleneck (default 1 2 4 8); with "
+                   "--init-from a shallower one, the extra blocks start as the identity")
+    p.add_argument("--generator-bottleneck", default=None, choices=["dilated", "ffc"],
+                   help="inpainting: dilated residual blocks (default) or fast Fourier convolutions (LaMa's FFC), "
+                   "which see the whole crop in every block")
     p.add_argument("--fill-relaxation-steps", type=int, default=None,
                    help="inpainting: Jacobi steps per pyramid level smoothing the fill the generator corrects "
                    "(default 10; 0 is the plain pyramid fill of the releases before it)")
@@ -118,12 +121,15 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     options = {key: getattr(args, key) for key in ("generator_channels", "generator_bottleneck_dilations",
-                                                   "encoder_learning_rate_scale") if getattr(args, key)}
+                                                   "encoder_learning_rate_scale", "generator_bottleneck")
+               if getattr(args, key)}
     if options and args.task not in ("colorization", "inpainting"):
         raise SystemExit(f"--generator-channels and --generator-bottleneck-dilations apply to colorization and "
                          f"inpainting, not {args.task}")
     if args.task == "colorization" and "generator_bottleneck_dilations" in options:
         raise SystemExit("--generator-bottleneck-dilations applies to inpainting (the colorizer's encoder is fixed)")
+    if args.task != "inpainting" and "generator_bottleneck" in options:
+        raise SystemExit("--generator-bottleneck applies to inpainting")
     if args.task != "colorization" and "encoder_learning_rate_scale" in options:
         raise SystemExit("--encoder-learning-rate-scale applies to colorization")
     train(get_recipe(args.task, **options), args)

@@ -115,3 +115,24 @@ def test_unet_growth_refuses_other_differences(channels, dilations):
     with pytest.raises(ValueError, match="apart from extra bottleneck blocks or wider levels"):
         UNetGenerator(in_channels=4, out_channels=3, channels=channels, bottleneck_dilations=dilations
                       ).load_state_grown(source.state_dict())
+
+
+def test_an_ffc_block_sees_the_whole_image_at_once():
+    from gan_models.models.blocks import FFCResidualBlock, ResidualBlock
+
+    torch.manual_seed(0)
+    x = torch.rand(1, 16, 32, 32)
+    poked = x.clone()
+    poked[..., 0, 0] += 1.0
+    for block, reaches_far_corner in ((FFCResidualBlock(16).eval(), True), (ResidualBlock(16).eval(), False)):
+        with torch.no_grad():
+            change = (block(poked) - block(x)).abs()
+        assert (change[..., -1, -1].max() > 1e-6) == reaches_far_corner
+
+
+def test_unet_with_an_ffc_bottleneck_keeps_any_size():
+    generator = UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32), bottleneck_dilations=(1, 1),
+                              bottleneck_type="ffc")
+    assert generator(torch.zeros(2, 4, 37, 50)).shape == (2, 3, 37, 50)
+    with pytest.raises(ValueError, match="bottleneck_type"):
+        UNetGenerator(bottleneck_type="attention")

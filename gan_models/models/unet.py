@@ -4,7 +4,7 @@ from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 from torch import nn
 
-from .blocks import ConvNormAct, DownBlock, ResidualBlock, UpBlock
+from .blocks import ConvNormAct, DownBlock, FFCResidualBlock, ResidualBlock, UpBlock
 
 
 class UNetGenerator(ModelMixin, ConfigMixin):
@@ -16,6 +16,8 @@ class UNetGenerator(ModelMixin, ConfigMixin):
     `space_to_depth=f` runs the U-Net on f x f pixel blocks folded into channels (about f**2 times cheaper);
     a small full-resolution head then sees the unfolded features beside the input itself, so per-pixel
     detail (the vintage grain) and block seams are handled at full resolution.
+    `bottleneck_type="ffc"` makes the bottleneck blocks fast Fourier convolutions (LaMa): each sees the whole image at
+    once (one block per entry of `bottleneck_dilations`, whose values are then unused).
     Inputs of any size work: they are padded to a multiple of `size_multiple` and cropped back.
     """
 
@@ -29,12 +31,16 @@ class UNetGenerator(ModelMixin, ConfigMixin):
         norm: str = "batch",
         output_activation: str = "tanh",
         space_to_depth: int = 1,
+        bottleneck_type: str = "dilated",
     ):
         super().__init__()
         channels = list(channels)
         self.stem = ConvNormAct(in_channels * space_to_depth ** 2, channels[0], norm=norm)
         self.down = nn.ModuleList(DownBlock(c_in, c_out, norm) for c_in, c_out in zip(channels, channels[1:]))
-        self.bottleneck = nn.Sequential(*(ResidualBlock(channels[-1], d, norm) for d in bottleneck_dilations))
+        if bottleneck_type not in ("dilated", "ffc"):
+            raise ValueError(f"bottleneck_type must be 'dilated' or 'ffc', not {bottleneck_type!r}")
+        self.bottleneck = nn.Sequential(*(ResidualBlock(channels[-1], d, norm) if bottleneck_type == "dilated"
+                                          else FFCResidualBlock(channels[-1], norm=norm) for d in bottleneck_dilations))
         reversed_channels = channels[::-1]
         self.up = nn.ModuleList(
             UpBlock(c_in, c_skip, c_skip, norm) for c_in, c_skip in zip(reversed_channels, reversed_channels[1:])
