@@ -49,8 +49,8 @@ def evaluate_upscale(methods, files, perceptual=None, scale=4, max_side=512, see
         for clean, small in pairs:
             start = time.perf_counter()
             out = np.asarray(fn(small, scale))
-            row = {"psnr": psnr(out, np.asarray(clean)), "ssim": ssim(out, np.asarray(clean)),
-                   "ms": (time.perf_counter() - start) * 1000}
+            elapsed_ms = (time.perf_counter() - start) * 1000
+            row = {"psnr": psnr(out, np.asarray(clean)), "ssim": ssim(out, np.asarray(clean)), "ms": elapsed_ms}
             if perceptual is not None:
                 row["lpips_like"] = perceptual(out, np.asarray(clean))
             rows.append(row)
