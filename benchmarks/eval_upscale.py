@@ -72,7 +72,8 @@ def speed_report(pipe, pipeline_folder, runs=3):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pipeline", default="pretrained/upscale")
-    parser.add_argument("--data", nargs="+", default=["test=data/test", "varied=data/varied"])
+    parser.add_argument("--data", nargs="*", default=["test=data/test", "varied=data/varied"],
+                        help="NAME=FOLDER of each photo set (none: --speed only)")
     parser.add_argument("--vgg-path", default="data/vgg16")
     parser.add_argument("--scales", type=int, nargs="+", default=[2, 4])
     parser.add_argument("--max-side", type=int, default=512)
