@@ -80,10 +80,10 @@ def cached_hub_dataset(name):
     offline)."""
     if name.startswith((".", "/", "~")) or "\\" in name or name.count("/") > 1:
         return False  # a path, not a dataset id
-    hub_cache = os.environ.get("HF_HUB_CACHE") or os.path.join(
-        os.environ.get("HF_HOME", os.path.join(os.path.expanduser("~"), ".cache", "huggingface")), "hub")
-    datasets_cache = os.environ.get("HF_DATASETS_CACHE") or os.path.join(
-        os.environ.get("HF_HOME", os.path.join(os.path.expanduser("~"), ".cache", "huggingface")), "datasets")
+    from huggingface_hub import constants
+
+    hub_cache = constants.HF_HUB_CACHE
+    datasets_cache = os.environ.get("HF_DATASETS_CACHE") or os.path.join(constants.HF_HOME, "datasets")
     return (os.path.isdir(os.path.join(hub_cache, "datasets--" + name.replace("/", "--")))
             or os.path.isdir(os.path.join(datasets_cache, name.replace("/", "___"))))
 
