@@ -25,14 +25,15 @@ train-style-long: install
 		--resume-from-checkpoint runs/style_critic_on/checkpoints/step_00001865 --adversarial-weight 0.05 \
 		--eval-steps 100000 --checkpointing-steps 500 --checkpoints-total-limit 20
 
-# A wider generator trained on a lent GPU (scripts/device_inpainting.sh: pack here, train there, unpack here),
-# measured here with the full benchmark. Its default widths (16 32 64 128 320) cost within 2% of the shipped ones'
-# time (the extra width is at the 16x16 bottleneck; benchmarks/inpainting_widths.py) and keep the bundle near 40 MiB.
+# The GPU round (scripts/gpu_round.sh: pack here, train there, unpack here; docs/training-history.md, "GPU round"):
+# four runs side by side on one lent GPU, then the inpainting arms measured here beside the shipped generator.
 device-pack: install
-	PYTHON=$(BIN)/python scripts/device_inpainting.sh pack
+	PYTHON=$(BIN)/python scripts/gpu_round.sh pack
 
 eval-inpainting-device: install
-	$(BIN)/python benchmarks/eval_inpainting.py --pipeline runs/inpainting_gpu/bundle --json runs/inpainting_gpu/eval.json
+	$(BIN)/python benchmarks/eval_inpainting.py --pipeline shipped=pretrained/inpainting \
+		ffc=runs/gpu_round/bundles/inpainting-ffc dilated=runs/gpu_round/bundles/inpainting-dilated \
+		--json runs/gpu_round/inpainting_val.json
 
 # Does a deeper bottleneck help? The shipped generator trained on 750 steps as it is (control) and with three more
 # bottleneck blocks that start as the identity (dilations 1 2 4 8 -> 1 2 4 8 1 2 4), side by side on one thread each,
@@ -63,7 +64,7 @@ experiment-inpainting-anneal: install
 
 # Experiment: width. The anneal arm's recipe (bf16, learning rates falling to zero over 105 min, one thread, from the
 # shipped weights) on wider generators grown from the shipped one (function-preserving: the new channels start
-# unread): 16-32-64-128-320 (wider bottleneck only; scripts/device_inpainting.sh defaults to it) and
+# unread): 16-32-64-128-320 (wider bottleneck only; the default widths since) and
 # 20-40-80-160-320 (every level). runs/inpainting_anneal is the control at the then-shipped width.
 WIDTH_320 := --generator-channels 16 32 64 128 320
 WIDTH_20_320 := --generator-channels 20 40 80 160 320

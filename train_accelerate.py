@@ -33,6 +33,8 @@ def parse_args(argv=None):
                    help="folder of cut-out photos (RGBA) pasted onto training photos as new scenes (make data: data/cutouts)")
     p.add_argument("--composite-probability", type=float, default=0.5, help="share of training crops given cut-outs")
     p.add_argument("--style-data", nargs="+", default=None, help="style_transfer: folders of style images (paintings)")
+    p.add_argument("--style-recolour-probability", type=float, default=0.0,
+                   help="style_transfer: share of style crops given a random hue rotation, saturation and contrast")
     p.add_argument("--style-val-data", default=None, help="style_transfer: held-out style images for evaluation")
     p.add_argument("--output-dir", required=True, help="checkpoints/, samples/, logs/ and the final pipeline/")
     p.add_argument("--resolution", type=int, default=128, help="training crop size")

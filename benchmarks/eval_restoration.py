@@ -62,7 +62,7 @@ def chain_speed(pipe, file, runs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pipeline", default="pretrained/restoration")
-    parser.add_argument("--data", default="data/val")
+    parser.add_argument("--data", default="data/test")
     parser.add_argument("--calibration-data", default="data/train", help="photos for choosing mask thresholds")
     parser.add_argument("--num-calibration", type=int, default=20)
     parser.add_argument("--vgg-path", default="data/vgg16")

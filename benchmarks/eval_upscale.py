@@ -71,7 +71,8 @@ def speed_report(pipe, pipeline_folder, runs=3):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pipeline", default="pretrained/upscale")
+    parser.add_argument("--pipeline", nargs="+", default=["gan_models=pretrained/upscale"], metavar="NAME=FOLDER",
+                        help="pipelines compared side by side (--speed times the first)")
     parser.add_argument("--data", nargs="*", default=["test=data/test", "varied=data/varied"],
                         help="NAME=FOLDER of each photo set (none: --speed only)")
     parser.add_argument("--vgg-path", default="data/vgg16")
@@ -83,22 +84,24 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
-    pipe = UpscalePipeline.from_pretrained(args.pipeline, load_discriminator=False)
+    folders = named(args.pipeline, "gan_models")
+    pipes = {name: UpscalePipeline.from_pretrained(folder, load_discriminator=False) for name, folder in folders.items()}
     perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
     report = {}
     for set_name, folder in named(args.data, "data").items():
         files = list_images(folder)
         for scale in args.scales:
-            results = evaluate_upscale({"gan_models": pipe}, files, perceptual, scale, args.max_side)
+            results = evaluate_upscale(pipes, files, perceptual, scale, args.max_side)
             print(f"## {set_name}, x{scale}: {len(files)} photos from {folder}, longer side <= {args.max_side} px, "
                   f"seeded second-order degradation\n\n{format_metrics_table(results)}\n")
-            if perceptual is not None:
-                ratio = results["gan_models"]["lpips_like"] / results["lanczos (Pillow)"]["lpips_like"]
-                gain = results["gan_models"]["psnr"] - results["lanczos (Pillow)"]["psnr"]
-                print(f"LPIPS-like vs Lanczos: {ratio:.2f}x; PSNR {gain:+.2f} dB\n")
+            for name in pipes if perceptual is not None else ():
+                ratio = results[name]["lpips_like"] / results["lanczos (Pillow)"]["lpips_like"]
+                gain = results[name]["psnr"] - results["lanczos (Pillow)"]["psnr"]
+                print(f"{name}: LPIPS-like vs Lanczos {ratio:.2f}x; PSNR {gain:+.2f} dB\n")
             report[f"{set_name} x{scale}"] = results
     if args.speed:
-        report["speed"] = speed_report(pipe, args.pipeline)
+        name = next(iter(pipes))
+        report["speed"] = speed_report(pipes[name], folders[name])
         print(f"## speed\n\n{report['speed']}")
     if args.json:
         with open(args.json, "w") as f:

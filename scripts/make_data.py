@@ -19,6 +19,12 @@ out, half of them to `val/` (choosing settings) and half to `test/` (reporting).
 downscaled to at most --max-side pixels, as JPEG q95; crops happen on the fly during training.
 Paintings (the GCompris "details" artwork) go to `art/` (style training) and `art_val/` (held-out styles); the
 opaque middles of the GCompris painting jigsaw pieces (~240, cut from some twenty paintings) go to `art_pieces/`.
+More style kinds, by whole source: `style_train/` holds mate-backgrounds' digital art (its abstract and desktop
+wallpapers), 3 in 4 of Scratch's drawn backgrounds and synthetic styles made from every 5th training photo by
+non-photorealistic filters (gan_models.training.npr); `style_val/` (for choosing) holds the other Scratch drawings
+and halftone prints of validation photos, a filter training never sees; `style_test/` holds gnome-backgrounds' digital art and every
+8th drawn Tux Paint stamp (on white), style kinds no training sees. plasma-workspace-wallpapers, ukui-wallpapers and
+lomiri-wallpapers-20.04 are never style images (reserved for independent evaluation).
 """
 import argparse
 import glob
@@ -29,10 +35,12 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 
 import numpy as np
 from PIL import Image, ImageOps
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 Image.MAX_IMAGE_PIXELS = None  # trusted system files; some wallpapers are > 90 MP
 
 WALLPAPER_DIRS = ["/usr/share/backgrounds", "/usr/share/wallpapers"]
@@ -62,6 +70,11 @@ VARIED_PHOTOS = {
 }
 SCRATCH_MEDIA = "usr/share/scratch/Media"
 TUXPAINT_STAMPS = "usr/share/tuxpaint/stamps"
+# Non-photorealistic filters (gan_models.training.npr) for style training; halftone is a kind kept for validation
+TRAIN_FILTERS = ("cartoon", "colour_pencil", "oil_paint", "poster")
+VAL_FILTERS = ("halftone",)
+# Wallpaper packages whose digital art (their non-photo images outside nature folders) are styles: which split
+STYLE_PACKAGES = {"mate-backgrounds": "style_train", "gnome-backgrounds": "style_test"}
 SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 
 
@@ -150,6 +163,60 @@ def photo_cutouts(cache_dir):
             image.load()
             if looks_like_photo_cutout(image):
                 yield f"{package}:{os.path.relpath(path, root)}", image.convert("RGBA")
+
+
+def package_images(package):
+    """The image files Debian `package` installed (empty if it is not installed)."""
+    listing = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True).stdout.split()
+    return sorted(p for p in listing if p.lower().endswith((".jpg", ".jpeg", ".png", ".webp")) and os.path.isfile(p))
+
+
+def wallpaper_art():
+    """(split, name, image) for the digital art of STYLE_PACKAGES: images outside nature folders that are neither
+    photos nor nearly flat."""
+    for package, split in STYLE_PACKAGES.items():
+        for path in package_images(package):
+            if "/nature/" in path:
+                continue
+            image = Image.open(path)
+            image.draft("RGB", (2048, 2048))
+            image.load()
+            flat = np.asarray(image.convert("L").resize((256, 256))).std() < 15
+            if not flat and not looks_like_photo(image, need_texture=True):
+                yield split, f"{package}:{os.path.basename(path)}", image
+
+
+def scratch_drawings(cache_dir, val_every=4):
+    """(split, name, image) for Scratch's drawn backgrounds (its JPEGs are photos): every `val_every`th to style_val."""
+    root = unpacked("scratch", SCRATCH_MEDIA, cache_dir)
+    for index, path in enumerate(sorted(glob.glob(os.path.join(root, "Backgrounds", "*", "*.gif"))) if root else []):
+        split = "style_val" if index % val_every == val_every - 1 else "style_train"
+        yield split, f"scratch:{os.path.relpath(path, root)}", Image.open(path).convert("RGB")
+
+
+def stamp_drawings(cache_dir, every=8, min_side=96):
+    """Every `every`th drawn Tux Paint stamp (letters and signs left out), cropped to its outline, on white."""
+    root = unpacked("tuxpaint-stamps-default", TUXPAINT_STAMPS, cache_dir)
+    stamps = sorted(glob.glob(os.path.join(root, "**", "*.png"), recursive=True)) if root else []
+    kept = 0
+    for path in stamps:
+        image = Image.open(path).convert("RGBA")
+        if "symbols" in path or min(image.size) < min_side or looks_like_photo_cutout(image):
+            continue
+        kept += 1
+        if kept % every == 0:
+            flat = Image.new("RGB", image.size, (255, 255, 255))
+            flat.paste(image, mask=image.getchannel("A"))
+            yield f"tuxpaint-stamps-default:{os.path.relpath(path, root)}", flat.crop(image.getbbox())
+
+
+def synthetic_styles(files, names, every):
+    """One non-photorealistic rendering of every `every`th photo, the filters `names` taken in turn."""
+    from gan_models.training.npr import synthetic_style
+
+    for index, path in enumerate(sorted(files)[::every]):
+        name = names[index % len(names)]
+        yield f"{name}:{os.path.basename(path)}", synthetic_style(Image.open(path), name)
 
 
 def looks_like_photo_cutout(image, min_opaque=1500):
@@ -259,7 +326,8 @@ def main():
                         help="every Nth scene (by hash) is held out: half to val, half to test")
     args = parser.parse_args()
 
-    splits = ("train", "val", "test", "art", "art_val", "art_pieces", "varied", "cutouts")
+    splits = ("train", "val", "test", "art", "art_val", "art_pieces", "varied", "cutouts",
+              "style_train", "style_val", "style_test")
     folders = {name: os.path.join(args.out, name) for name in splits}
     cache_dir = args.package_cache or os.path.join(args.out, "debs")
     for folder in folders.values():  # built anew, so a changed split never leaves stale photos behind
@@ -282,15 +350,20 @@ def main():
         manifest.append({"file": save(image, folders[split], args.max_side), "source": name, "split": split,
                          "group": scene_group(name)})
 
+    photos = {split: [m["file"] for m in manifest if m["split"] == split] for split in ("train", "val")}
     extras = [("art_pieces", jigsaw_pieces(args.min_piece_side)),
-              ("varied", varied_photos(cache_dir)), ("cutouts", photo_cutouts(cache_dir))]
-    for split, images in extras:  # kept whole, with no photo test here: only duplicates are dropped
-        for name, image in images:
-            probe = fingerprint(image)
-            if probe not in seen:
-                seen.add(probe)
-                manifest.append({"file": save(image, folders[split], args.max_side), "source": name, "split": split,
-                                 "group": scene_group(name)})
+              ("varied", varied_photos(cache_dir)), ("cutouts", photo_cutouts(cache_dir)),
+              ("style_train", synthetic_styles(photos["train"], TRAIN_FILTERS, every=5)),
+              ("style_val", synthetic_styles(photos["val"], VAL_FILTERS, every=2)),
+              ("style_test", stamp_drawings(cache_dir))]
+    extras = [(split, name, image) for split, images in extras for name, image in images]
+    extras += list(scratch_drawings(cache_dir)) + list(wallpaper_art())
+    for split, name, image in extras:  # no photo test here: only duplicates are dropped
+        probe = fingerprint(image)
+        if probe not in seen:
+            seen.add(probe)
+            manifest.append({"file": save(image, folders[split], args.max_side), "source": name, "split": split,
+                             "group": scene_group(name)})
 
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)

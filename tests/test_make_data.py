@@ -61,3 +61,22 @@ def test_scene_groups_come_from_the_source():
     assert make_data.scene_group("python-matplotlib-data:grace_hopper.jpg") == "people"
     assert make_data.scene_group("/usr/share/gcompris-qt/rcc/categorization.rcc@100") == "objects"
     assert make_data.scene_group("/usr/share/backgrounds/some/wallpaper.jpg") == "outdoor"
+
+
+def test_scratch_drawings_hold_every_fourth_out_for_validation(tmp_path):
+    folder = tmp_path / "root" / make_data.SCRATCH_MEDIA / "Backgrounds" / "Fantasy"
+    folder.mkdir(parents=True)
+    for index in range(8):
+        Image.new("RGB", (480, 360), (index * 30, 90, 40)).save(folder / f"drawing{index}.gif")
+    splits = [split for split, _, _ in make_data.scratch_drawings(str(tmp_path))]
+    assert splits.count("style_val") == 2 and splits.count("style_train") == 6
+
+
+def test_synthetic_styles_take_the_filters_in_turn(tmp_path):
+    files = []
+    for index in range(4):
+        files.append(str(tmp_path / f"photo{index}.png"))
+        Image.new("RGB", (64, 48), (40 * index, 100, 200)).save(files[-1])
+    made = list(make_data.synthetic_styles(files, ("cartoon", "poster"), every=1))
+    assert [name.split(":")[0] for name, _ in made] == ["cartoon", "poster", "cartoon", "poster"]
+    assert all(image.size == (64, 48) for _, image in made)

@@ -34,9 +34,14 @@ def pyramid_method(relaxation_steps=0):
     return run
 
 
-def add_benchmark_arguments(parser):
-    """The command-line options every inpainting benchmark script shares."""
-    parser.add_argument("--pipeline", default="pretrained/inpainting")
+def add_benchmark_arguments(parser, several_pipelines=False):
+    """The command-line options every inpainting benchmark script shares. With `several_pipelines`, --pipeline
+    takes NAME=FOLDER (or FOLDER) items, compared side by side."""
+    if several_pipelines:
+        parser.add_argument("--pipeline", nargs="+", default=["gan_models=pretrained/inpainting"],
+                            metavar="NAME=FOLDER")
+    else:
+        parser.add_argument("--pipeline", default="pretrained/inpainting")
     parser.add_argument("--data", default="data/val")
     parser.add_argument("--vgg-path", default="data/vgg16")
     parser.add_argument("--size", type=int, default=512)

@@ -71,6 +71,33 @@ def relative_mse(a, b):
     return F.mse_loss(a, b) / (b.detach().pow(2).mean() + 1e-8)
 
 
+# RGB <-> YIQ: luma and two chroma axes; a rotation in the chroma plane is a hue rotation
+RGB_TO_YIQ = torch.tensor([[0.299, 0.587, 0.114], [0.596, -0.274, -0.322], [0.211, -0.523, 0.312]])
+
+
+def recolour_pair(style, reference, probability, max_saturation=1.5, max_contrast=1.4):
+    """Style augmentation: with `probability` per image, a random hue rotation, saturation and contrast change,
+    applied alike to both crops of the pair (N x 3 x H x W in [-1, 1]). Seven paintings become many palettes."""
+    n = style.shape[0]
+    apply = (torch.rand(n) < probability).float()
+    angle = apply * torch.empty(n).uniform_(-torch.pi, torch.pi)
+    saturation = torch.exp(apply * torch.empty(n).uniform_(-1, 1) * torch.log(torch.tensor(max_saturation)))
+    contrast = torch.exp(apply * torch.empty(n).uniform_(-1, 1) * torch.log(torch.tensor(max_contrast)))
+    cos, sin = torch.cos(angle) * saturation, torch.sin(angle) * saturation
+    chroma = torch.stack([torch.stack([cos, -sin], -1), torch.stack([sin, cos], -1)], -2)  # N x 2 x 2
+    yiq_change = torch.zeros(n, 3, 3)
+    yiq_change[:, 0, 0] = 1
+    yiq_change[:, 1:, 1:] = chroma
+    matrix = (torch.linalg.inv(RGB_TO_YIQ) @ yiq_change @ RGB_TO_YIQ).to(style)  # N x 3 x 3, acts on RGB
+
+    def change(images):
+        rgb = torch.einsum("nij,njhw->nihw", matrix, images)
+        mean = rgb.mean((1, 2, 3), keepdim=True)
+        return ((rgb - mean) * contrast.to(images).view(n, 1, 1, 1) + mean).clamp(-1, 1)
+
+    return change(style), change(reference)
+
+
 def relative_style_error(output, style):
     """Feature mean/std errors (BxCxN features) relative to the layer's scale: every layer weighs the same."""
     return relative_mse(output.mean(-1), style.mean(-1)) + relative_mse(output.std(-1), style.std(-1))
@@ -108,6 +135,7 @@ class StyleTransferRecipe(Recipe):
         self.styles = RandomCropDataset(args.style_data, crop_size=args.resolution, scale_range=(1.0, 3.0))
         self.style_files = args.style_val_data
         self.style_loss = getattr(args, "style_loss", "relative")
+        self.recolour_probability = getattr(args, "style_recolour_probability", 0.0)
         if getattr(args, "decoder_extra_layers", None):
             self.decoder_extra_layers = tuple(args.decoder_extra_layers)
         if getattr(args, "decoder_skip_layers", None):
@@ -184,6 +212,8 @@ class StyleTransferRecipe(Recipe):
         pairs = [random.choice(self.styles.items) for _ in range(clean.shape[0])]
         style = torch.stack([self.styles.random_crop(p) for p in pairs]).to(clean.device)
         reference = torch.stack([self.styles.random_crop(p) for p in pairs]).to(clean.device)
+        if self.recolour_probability > 0:  # the same new colours for a style and its reference crop
+            style, reference = recolour_pair(style, reference, self.recolour_probability)
         return {"inputs": clean, "style": style, "style_ref": reference, "target": style, "clean": clean}
 
     def generate(self, generator, example):
