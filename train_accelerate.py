@@ -48,6 +48,9 @@ def parse_args(argv=None):
     p.add_argument("--lr-decay", default="none", choices=["none", "linear"],
                    help="linear: both learning rates fall to zero by the end of training (steps or minutes, whichever "
                         "comes first), as pix2pix's second half does")
+    p.add_argument("--critic-only", action="store_true",
+                   help="train only the critic against the fixed --init-from generator (a critic for bundled weights "
+                        "that lack one, so that fine-tuning starts from a critic that knows them)")
     p.add_argument("--adversarial-loss", default="hinge", choices=["hinge", "non_saturating", "lsgan"], help="GAN loss")
     p.add_argument("--reconstruction-weight", type=float, default=None, help="loss weight (unset: the task's own)")
     p.add_argument("--adversarial-weight", type=float, default=None, help="loss weight (unset: the task's own)")
@@ -134,6 +137,8 @@ def main(argv=None):
         raise SystemExit("--generator-bottleneck applies to inpainting")
     if args.task != "colorization" and "encoder_learning_rate_scale" in options:
         raise SystemExit("--encoder-learning-rate-scale applies to colorization")
+    if args.critic_only and not args.init_from:
+        raise SystemExit("--critic-only trains a critic for a fixed generator: give it with --init-from")
     train(get_recipe(args.task, **options), args)
 
 

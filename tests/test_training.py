@@ -383,3 +383,30 @@ def test_upscale_training_exports_a_pipeline_and_resumes(tiny_data, tmp_path):
     resumed = run_task("upscale", tiny_data / "train", tmp_path, "--resume-from-checkpoint", "latest",
                        "--max-train-steps", "3", "--perceptual-weight", "0")
     assert resumed["training"]["steps"] == 3
+
+
+def test_critic_only_training_keeps_the_generator_and_teaches_a_critic(tiny_data, tmp_path):
+    from safetensors.torch import load_file
+
+    first = tmp_path / "first" / "pipeline"
+    cmd = train_command(tiny_data, tmp_path / "first", "--task", "inpainting", "--max-train-steps", "2",
+                        "--perceptual-weight", "0", "--generator-channels", "8", "16", "24")
+    subprocess.run(cmd, check=True, env=ENV, cwd=ROOT, timeout=300)
+    cmd = train_command(tiny_data, tmp_path / "critic", "--task", "inpainting", "--max-train-steps", "3",
+                        "--perceptual-weight", "0", "--generator-channels", "8", "16", "24", "--init-from",
+                        str(first), "--critic-only")
+    subprocess.run(cmd, check=True, env=ENV, cwd=ROOT, timeout=300)
+    weights = "diffusion_pytorch_model.safetensors"
+    second = tmp_path / "critic" / "pipeline"
+    before, after = load_file(first / "generator" / weights), load_file(second / "generator" / weights)
+    assert all(torch.equal(value, after[key]) for key, value in before.items())
+    critic_before = load_file(first / "discriminator" / weights)
+    critic_after = load_file(second / "discriminator" / weights)
+    assert any(not torch.equal(value, critic_after[key]) for key, value in critic_before.items())
+    summary = json.loads((second / "training_summary.json").read_text())
+    assert summary["training"]["critic only"] and summary["training"]["steps"] == 3
+
+
+def test_critic_only_needs_the_generator_it_judges(tmp_path):
+    with pytest.raises(SystemExit, match="--init-from"):
+        train_main("--task", "inpainting", "--train-data", tmp_path, "--output-dir", tmp_path / "out", "--critic-only")

@@ -1,4 +1,5 @@
 """The Accelerate training loop shared by every task: one D step and one G step per batch."""
+import contextlib
 import glob
 import json
 import math
@@ -166,6 +167,9 @@ def train(recipe, args):
     if args.init_from:
         recipe.load_initial_weights(generator, discriminator, args.init_from)
     adversarial = discriminator is not None and weights.get("adversarial", 0) > 0
+    critic_only = getattr(args, "critic_only", False)
+    if critic_only and not adversarial:
+        raise ValueError(f"--critic-only needs a critic: {recipe.name} has none, or --adversarial-weight is 0")
     if not adversarial:  # e.g. the damage detector: a plain supervised network
         discriminator = None
     ema = EMA(generator, decay=args.ema_decay)
@@ -210,34 +214,21 @@ def train(recipe, args):
         example = recipe.make_example(next(data))
         fixed_batch = fixed_batch if fixed_batch is not None else {k: v[:4].detach() for k, v in example.items()}
         with accelerator.accumulate(*([generator, discriminator] if adversarial else [generator])):
-            with accelerator.autocast():
-                fake = recipe.compose(recipe.generate(generator, example), example)
+            # critic only: the fakes come from the frozen copy in eval mode, exactly as the published weights make them
+            with accelerator.autocast(), torch.no_grad() if critic_only else contextlib.nullcontext():
+                fake = recipe.compose(recipe.generate(ema.model if critic_only else generator, example), example)
             d_loss = discriminator_step(recipe, discriminator, opt_d, fake, example, weights, args, accelerator) \
                 if adversarial else torch.zeros(())
-
-            with accelerator.autocast():
-                losses = recipe.task_losses(fake, example)
-                if adversarial:
-                    # the unwrapped critic with frozen weights, so no gradient reaches it
-                    d_model.requires_grad_(False)
-                    fake_logits, fake_feats = d_model(recipe.discriminator_input(fake, example), return_features=True)
-                    losses["adversarial"] = generator_adversarial_loss(fake_logits, args.adversarial_loss)
-                    if weights.get("feature_matching", 0) > 0:
-                        real_in = recipe.discriminator_input(example["target"], example)
-                        _, real_feats = d_model(real_in, return_features=True)
-                        losses["feature_matching"] = feature_matching_loss(fake_feats, real_feats)
-                if weights.get("perceptual", 0) > 0:
-                    losses["perceptual"] = perceptual_distance(vgg, recipe.to_rgb(fake, example), example["clean"])
-                g_loss = sum(weights[name] * value for name, value in losses.items())
-            accelerator.backward(g_loss)
-            if adversarial:
-                d_model.requires_grad_(True)
-            opt_g.step()
-            opt_g.zero_grad(set_to_none=True)
+            if critic_only:  # publishing a critic for fixed weights: the generator only makes fakes
+                losses, g_loss = {}, torch.zeros(())
+            else:
+                losses, g_loss = generator_step(recipe, generator, d_model, opt_g, vgg, fake, example, weights, args,
+                                                accelerator)
 
         if not accelerator.sync_gradients:
             continue
-        ema.update(accelerator.unwrap_model(generator))
+        if not critic_only:
+            ema.update(accelerator.unwrap_model(generator))
         state.step += 1
         state.seconds = time.time() - started
         progress.update(1)
@@ -266,6 +257,31 @@ def train(recipe, args):
         metrics = evaluate(recipe, ema.model, d_model, val_files, vgg, args) if val_files else None
         export(recipe, ema.model, d_model, metrics, args, state, hardware_description(accelerator), weights)
     accelerator.end_training()
+
+
+def generator_step(recipe, generator, d_model, opt_g, vgg, fake, example, weights, args, accelerator):
+    """One optimizer step of the generator on the task losses, the critic's verdict and the perceptual loss."""
+    adversarial = d_model is not None
+    with accelerator.autocast():
+        losses = recipe.task_losses(fake, example)
+        if adversarial:
+            # the unwrapped critic with frozen weights, so no gradient reaches it
+            d_model.requires_grad_(False)
+            fake_logits, fake_feats = d_model(recipe.discriminator_input(fake, example), return_features=True)
+            losses["adversarial"] = generator_adversarial_loss(fake_logits, args.adversarial_loss)
+            if weights.get("feature_matching", 0) > 0:
+                real_in = recipe.discriminator_input(example["target"], example)
+                _, real_feats = d_model(real_in, return_features=True)
+                losses["feature_matching"] = feature_matching_loss(fake_feats, real_feats)
+        if weights.get("perceptual", 0) > 0:
+            losses["perceptual"] = perceptual_distance(vgg, recipe.to_rgb(fake, example), example["clean"])
+        g_loss = sum(weights[name] * value for name, value in losses.items())
+    accelerator.backward(g_loss)
+    if adversarial:
+        d_model.requires_grad_(True)
+    opt_g.step()
+    opt_g.zero_grad(set_to_none=True)
+    return losses, g_loss
 
 
 def training_progress(state, args, accelerator):
@@ -348,6 +364,8 @@ def export(recipe, generator, discriminator, metrics, args, state, hardware, wei
     training.update(recipe.summary())
     if args.init_from:
         training["initialized from"] = args.init_from
+    if getattr(args, "critic_only", False):
+        training["critic only"] = "the generator stayed fixed; only the critic learnt"
     card = make_model_card(recipe.name, type(pipe).__name__, metrics, training, args.model_card_notes,
                            components=sorted(pipe.modules()))
     out = os.path.join(args.output_dir, "pipeline")
