@@ -410,3 +410,28 @@ def test_critic_only_training_keeps_the_generator_and_teaches_a_critic(tiny_data
 def test_critic_only_needs_the_generator_it_judges(tmp_path):
     with pytest.raises(SystemExit, match="--init-from"):
         train_main("--task", "inpainting", "--train-data", tmp_path, "--output-dir", tmp_path / "out", "--critic-only")
+
+
+def test_vintage_critic_trains_against_the_vintage_generator_of_a_style_transfer_folder(tiny_data, tmp_path):
+    import shutil
+
+    from safetensors.torch import load_file
+
+    from gan_models import StyleTransferPipeline
+
+    run_task("vintage", tiny_data / "train", tmp_path / "vintage")
+    bundled = tmp_path / "style-transfer"  # laid out as pretrained/style-transfer: the generator is `vintage/`
+    bundled.mkdir()
+    shutil.copytree(tmp_path / "vintage" / "pipeline" / "generator", bundled / "vintage")
+    run_task("vintage", tiny_data / "train", tmp_path / "critic", "--init-from", bundled, "--critic-only")
+    weights = "diffusion_pytorch_model.safetensors"
+    before = load_file(bundled / "vintage" / weights)
+    after = load_file(tmp_path / "critic" / "pipeline" / "generator" / weights)
+    assert all(torch.equal(value, after[key]) for key, value in before.items())
+    # bundled beside the generator it judges, the critic is where the next --init-from starts
+    shutil.copytree(tmp_path / "critic" / "pipeline" / "discriminator", bundled / "vintage_discriminator")
+    run_task("vintage", tiny_data / "train", tmp_path / "again", "--init-from", bundled, "--max-train-steps", "0")
+    critic = load_file(bundled / "vintage_discriminator" / weights)
+    exported = load_file(tmp_path / "again" / "pipeline" / "discriminator" / weights)
+    assert all(torch.equal(value, exported[key]) for key, value in critic.items())
+    assert "vintage_discriminator" in StyleTransferPipeline.optional_components

@@ -36,8 +36,8 @@ class StyleTransferPipeline(BasePipeline):
     """
 
     components = {"encoder": StyleEncoder, "decoder": StyleDecoder, "discriminator": PatchGANDiscriminator,
-                  "vintage": UNetGenerator}
-    optional_components = ("discriminator", "vintage")
+                  "vintage": UNetGenerator, "vintage_discriminator": PatchGANDiscriminator}
+    optional_components = ("discriminator", "vintage", "vintage_discriminator")
     default_config = {"style_size": 256, "max_size": 1024, "color_transfer": True}
 
     def __init__(self, presets=None, **kwargs):

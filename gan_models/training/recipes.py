@@ -46,6 +46,7 @@ class Recipe:
         return candidate
 
     generator_component = "generator"  # the generator's subfolder in an exported pipeline folder
+    critic_component = "discriminator"  # and the critic's
 
     def summary(self):
         """Recipe settings worth a line in the model card's training table."""
@@ -70,8 +71,8 @@ class Recipe:
             critic = os.path.join(source, "model_1.safetensors")
             if os.path.isfile(critic):
                 discriminator.load_state_dict(load_file(critic))
-        elif os.path.isdir(os.path.join(source, "discriminator")):
-            discriminator.load_state_dict(component_state(source, "discriminator"))
+        elif os.path.isdir(os.path.join(source, self.critic_component)):
+            discriminator.load_state_dict(component_state(source, self.critic_component))
 
     def initial_generator_state(self, source):
         if is_checkpoint(source):
@@ -342,6 +343,13 @@ class VintageRecipe(Recipe):
     def __init__(self, channels=(16, 32, 64), space_to_depth=2, seed=0):
         self.channels, self.space_to_depth, self.seed = tuple(channels), space_to_depth, seed
         self.calls = 0
+
+    def load_initial_weights(self, generator, discriminator, source):
+        """Also from a style-transfer pipeline folder, where the generator is `vintage/` and its critic
+        `vintage_discriminator/`."""
+        if os.path.isdir(os.path.join(source, "vintage")):
+            self.generator_component, self.critic_component = "vintage", "vintage_discriminator"
+        super().load_initial_weights(generator, discriminator, source)
 
     def build_generator(self):
         return UNetGenerator(in_channels=5, out_channels=3, channels=self.channels, bottleneck_dilations=(1, 2),
