@@ -11,7 +11,8 @@ TASK_TAGS = {
 COMPONENT_ROLES = {"generator": "EMA weights", "discriminator": "the critic, for fine-tuning",
                    "encoder": "the compact VGG16-derived encoder", "decoder": "the AdaIN decoder",
                    "vintage": 'the "vintage" preset generator', "detector": "the damage detector",
-                   "upscaler": "EMA weights of the x4 network"}
+                   "upscaler": "EMA weights of the x4 network",
+                   "vintage_discriminator": 'the "vintage" generator\'s critic, for fine-tuning'}
 
 
 def flatten_metrics(metrics, prefix=""):

@@ -102,3 +102,33 @@ def test_bundled_chain_finds_and_repairs_synthetic_damage():
         assert output.images[0].size == damaged.size
     assert summarize(counts)["f1"] > 0.5
     assert np.mean(after) < 0.7 * np.mean(before)
+
+
+def test_unseen_damage_family_draws_each_kind_reproducibly():
+    from gan_models.evaluation.unseen_damage import DAMAGE_KINDS, unseen_damage
+
+    clean = Image.open(HELD_OUT[0]).convert("RGB")
+    for kind in DAMAGE_KINDS:
+        first, mask = unseen_damage(clean, np.random.default_rng(3), (kind,))
+        again, same_mask = unseen_damage(clean, np.random.default_rng(3), (kind,))
+        assert first.size == clean.size and mask.shape == (clean.height, clean.width)
+        assert np.array_equal(np.asarray(first), np.asarray(again)) and np.array_equal(mask, same_mask)
+        # a stain leaves the picture readable: nothing to inpaint; every other kind destroys some pixels
+        assert (mask.sum() == 0) == (kind == "stain")
+    with pytest.raises(ValueError, match="unknown damage kind"):
+        unseen_damage(clean, np.random.default_rng(0), ("fire",))
+
+
+def test_damage_by_kind_scores_both_detectors_on_every_kind():
+    from gan_models.evaluation.damage import evaluate_damage_by_kind
+
+    pipe = OldPhotoRestorationPipeline.from_pretrained(BUNDLED)
+    results = evaluate_damage_by_kind(pipe.detection, HELD_OUT, {"detector": 0.3 * 255, "black-hat/top-hat": 80},
+                                      size=512)
+    assert list(results) == ["long scratch", "dust", "crease", "tear", "stain", "all kinds"]
+    for kind, rows in results.items():
+        for row in rows.values():
+            assert all(0 <= row[key] <= 1 for key in ("f1", "precision", "recall", "flagged"))
+        if kind == "stain":
+            assert all(row["recall"] == 0 for row in rows.values())
+    assert results["all kinds"]["detector"]["precision"] > 0.5 and results["all kinds"]["detector"]["recall"] > 0.1

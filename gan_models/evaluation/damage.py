@@ -76,3 +76,30 @@ def evaluate_damage(pipe, files, size=768, calibration_files=None):
         results[name] = {**summarize(counts), "threshold": float(threshold) / (255 if name == "detector" else 1),
                          "ms": float(np.mean(ms))}
     return results
+
+
+def evaluate_damage_by_kind(pipe, files, thresholds, size=768, seed=2468):
+    """Each detector at its `thresholds` ({name: threshold on its 0..255 response}, as chosen by `evaluate_damage`)
+    on damage of a family no detector trains on (`unseen_damage`), one kind at a time and all together:
+    {kind: {method: {f1, iou, precision, recall, flagged}}}; `flagged` is the share of pixels marked (for stains,
+    which destroy nothing, every flagged pixel is a false alarm)."""
+    from .unseen_damage import DAMAGE_KINDS, unseen_damage
+
+    methods = {"detector": lambda image: pipe.probability(image) * 255, "black-hat/top-hat": morphological_response}
+    results = {}
+    for kind in (*DAMAGE_KINDS, "all kinds"):
+        rng = np.random.default_rng(seed)
+        counts = {name: np.zeros(3, np.int64) for name in methods}
+        flagged = {name: [] for name in methods}
+        for path in files:
+            clean = to_rgb(path)
+            scale = size / max(clean.size)
+            clean = clean.resize((round(clean.width * scale), round(clean.height * scale)), Image.LANCZOS)
+            damaged, truth = unseen_damage(clean, rng, DAMAGE_KINDS if kind == "all kinds" else (kind,))
+            for name, respond in methods.items():
+                predicted = respond(damaged) > thresholds[name]
+                counts[name] += mask_scores(predicted, truth)
+                flagged[name].append(predicted.mean())
+        results[kind] = {name: {**summarize(counts[name]), "flagged": float(np.mean(flagged[name]))}
+                         for name in methods}
+    return results

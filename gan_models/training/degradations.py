@@ -113,21 +113,29 @@ def synthetic_old_photo(image, rng, severity=1.0, reference_side=None):
         getattr(draw_mask, shape)(xy, fill=255, **kwargs)
         getattr(draw_damage, shape)(xy, fill=colour, **kwargs)
 
-    for _ in range(int(rng.integers(1, 6) * severity)):  # scratches: long, thin, nearly straight, bright or dark
+    for _ in range(int(rng.integers(1, 6) * severity)):  # scratches: thin, bright or dark, some faint
         x0, y0 = rng.uniform(0, 1, 2) * (width, height)
         angle, length = rng.uniform(0, np.pi), rng.uniform(0.2, 0.9) * side
+        if rng.random() < 0.5:  # a long one: across the whole print, meandering
+            length = 1.5 * max(width, height)
+            x0, y0 = x0 - length / 2 * np.cos(angle), y0 - length / 2 * np.sin(angle)
         x1, y1 = x0 + length * np.cos(angle), y0 + length * np.sin(angle)
+        t = np.linspace(0, 1, int(rng.integers(3, 10)))
+        wander = rng.normal(0, rng.uniform(0.5, 0.02 * side + 1), len(t)) * np.sin(np.pi * t)
+        points = list(zip(x0 + t * (x1 - x0) - wander * np.sin(angle), y0 + t * (y1 - y0) + wander * np.cos(angle)))
         shade = int(rng.choice([rng.integers(215, 256), rng.integers(0, 50)]))
-        mark("line", [(x0, y0), ((x0 + x1) / 2 + rng.normal(0, 4), (y0 + y1) / 2), (x1, y1)],
-             (shade, shade, shade, 255), width=int(rng.integers(1, max(2, side // 150) + 1)))
+        opacity = 255 if rng.random() < 0.6 else int(rng.integers(110, 255))  # a faint one over the picture
+        mark("line", points, (shade, shade, shade, opacity), width=int(rng.integers(1, max(2, side // 150) + 1)))
     for _ in range(int(rng.integers(5, 40) * severity)):  # dust specks
         x, y = rng.uniform(0, 1, 2) * (width, height)
         r = rng.uniform(0.5, max(1.0, side / 200))
         shade = int(rng.choice([240, 20]))
         mark("ellipse", [x - r, y - r, x + r, y + r], (shade, shade, shade, 255))
-    if rng.random() < 0.4 * severity:  # a crease: a pale jagged line across the photo
-        y = rng.uniform(0.2, 0.8) * height
-        points = [(x, y + rng.normal(0, side / 100)) for x in np.linspace(0, width, 12)]
+    if rng.random() < 0.4 * severity:  # a crease: a pale jagged line across the photo, at any angle
+        angle, (cx, cy) = rng.uniform(0, np.pi), rng.uniform(0.2, 0.8, 2) * (width, height)
+        reach = np.linspace(-1, 1, 12) * max(width, height)
+        points = [(cx + r * np.cos(angle) + rng.normal(0, side / 100), cy + r * np.sin(angle) + rng.normal(0, side / 100))
+                  for r in reach]
         mark("line", points, (230, 225, 215, 255), width=int(max(2, side / 120)))
     if rng.random() < 0.3 * severity:  # a torn corner: paper-white polygon
         size = rng.uniform(0.08, 0.2) * side
@@ -135,6 +143,17 @@ def synthetic_old_photo(image, rng, severity=1.0, reference_side=None):
         sx, sy = (1 if cx == 0 else -1), (1 if cy == 0 else -1)
         corner = [(cx, cy), (cx + sx * size * rng.uniform(0.6, 1.4), cy), (cx, cy + sy * size * rng.uniform(0.6, 1.4))]
         mark("polygon", corner, (245, 243, 235, 255))
+    if rng.random() < 0.2 * severity:  # a ripped edge: a ragged strip of paper along part of a side
+        start, stop = np.sort(rng.uniform(0, 1, 2))
+        along = np.linspace(start, stop, 16)
+        depth = rng.uniform(0.02, 0.08) * side * np.sin(np.pi * (along - start) / max(1e-6, stop - start))
+        depth = depth * rng.uniform(0.5, 1.5, len(along))
+        edge = int(rng.integers(0, 4))
+        strip = {0: [(a * width, d) for a, d in zip(along, depth)],
+                 1: [(width - d, a * height) for a, d in zip(along, depth)],
+                 2: [(a * width, height - d) for a, d in zip(along, depth)],
+                 3: [(d, a * height) for a, d in zip(along, depth)]}[edge]
+        mark("polygon", strip, (240, 236, 226, 255))
     photo.paste(damage, (0, 0), damage)
     if rng.random() < 0.3 * severity:  # a stain: a translucent brownish blot (content survives, not masked)
         stain = Image.new("RGBA", (width, height), (0, 0, 0, 0))
