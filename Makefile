@@ -10,7 +10,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data help train-colorization train-inpainting train-style-transfer train-vintage \
-	train-damage-detection train-upscale bundle eval-colorization eval-inpainting eval-style-transfer eval-restoration \
+	train-damage-detection train-upscale train-critics bundle eval-critics eval-colorization eval-inpainting eval-style-transfer eval-restoration \
 	eval-upscale eval-varied bench load clean
 
 # What the demo needs (requirements.txt, the Space's pinned set) and the package itself, editable ...
@@ -108,13 +108,37 @@ train-damage-detection: install
 		--output-dir runs/damage_detection --resolution 256 --train-batch-size 16 --learning-rate 5e-4 \
 		--max-train-minutes 70 --max-train-steps 100000 --aging-generator runs/vintage/pipeline
 
-# Trained runs -> the fp16 folders under pretrained/ (critics left out to keep the repo small); the style model is the
+# Critics for the bundled inpainting, style and vintage generators, whose training runs did not keep theirs: each
+# learns against the fixed published generator (--critic-only), 15 / 15 / 10 minutes on one thread
+CRITIC_ONLY := OMP_NUM_THREADS=1 $(BIN)/python train_accelerate.py --critic-only --train-data data/train \
+	--resolution 128 --train-batch-size 8 --max-train-steps 100000
+train-critics: install
+	$(CRITIC_ONLY) --task inpainting --init-from pretrained/inpainting --adversarial-weight 0.1 \
+		--feature-matching-weight 1 --perceptual-weight 0 --max-train-minutes 15 --output-dir runs/inpainting_critic
+	$(CRITIC_ONLY) --task style_transfer --init-from pretrained/style-transfer --vgg-path data/vgg16 \
+		--style-data data/art data/art_pieces data/style_train --style-recolour-probability 0.5 --style-weight 2.5 \
+		--adversarial-weight 0.05 --style-loss relative --decoder-style-modulation --max-train-minutes 15 \
+		--output-dir runs/style_critic
+	$(CRITIC_ONLY) --task vintage --init-from pretrained/style-transfer --max-train-minutes 10 \
+		--output-dir runs/vintage_critic
+
+# How well each bundled critic ranks real crops above its generator's fakes on the validation photos
+eval-critics: install
+	for task in "inpainting pretrained/inpainting" "style_transfer pretrained/style-transfer --vgg-path data/vgg16 \
+		--style-data data/art_val data/style_val" "vintage pretrained/style-transfer" "colorization \
+		pretrained/colorization --backbone-path data/efficientnet_lite0" "upscale pretrained/upscale"; do set -- $$task; t=$$1 f=$$2; shift 2; \
+		$(BIN)/python benchmarks/eval_critic.py --task $$t --init-from $$f --train-data data/val --resolution 128 \
+		--train-batch-size 8 "$$@" || exit 1; done | tee benchmarks/results/critics.md
+
+# Trained runs -> the fp16 folders under pretrained/, with the critics of train-critics; the style model is the
 # alpha 0.2 blend written by experiment-style-content
 bundle: install
-	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting_wide_3/pipeline pretrained/inpainting --drop discriminator \
+	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting_wide_3/pipeline pretrained/inpainting \
+		--component discriminator=runs/inpainting_critic/pipeline/discriminator \
 		--notes docs/inpainting_card.md --metrics benchmarks/results/inpainting.json
-	$(BIN)/python scripts/bundle_pipeline.py runs/style_interp_0.2 pretrained/style-transfer --drop discriminator \
-		--component vintage=runs/vintage/pipeline/generator --notes docs/style_transfer_card.md \
+	$(BIN)/python scripts/bundle_pipeline.py runs/style_interp_0.2 pretrained/style-transfer \
+		--component vintage=runs/vintage/pipeline/generator discriminator=runs/style_critic/pipeline/discriminator \
+		vintage_discriminator=runs/vintage_critic/pipeline/discriminator --notes docs/style_transfer_card.md \
 		--metrics benchmarks/results/style_transfer.json \
 		--preset van-gogh-cafe-terrace=data/art/e89d77e95eee.jpg van-gogh-harvest=data/art/2aee8d38e24e.jpg \
 		van-gogh-church-at-auvers=data/art_val/a935b3165915.jpg van-gogh-night-cafe=data/art/8e500088d1ca.jpg
@@ -192,12 +216,14 @@ help:
 	@echo "make train-vintage           train the vintage preset's generator into runs/vintage"
 	@echo "make train-upscale           train the x4 upscaler (Enhance) into runs/upscale"
 	@echo "make train-damage-detection  train the damage detector into runs/damage_detection (after train-vintage)"
+	@echo "make train-critics           critics for the bundled inpainting, style and vintage generators"
 	@echo "make bundle                  trained runs -> fp16 folders under pretrained/"
 	@echo "make eval-colorization       colorization benchmark of pretrained/colorization"
 	@echo "make eval-inpainting         inpainting benchmark vs OpenCV"
 	@echo "make eval-style-transfer     style benchmark vs Magenta, vintage preset vs vintagify"
 	@echo "make eval-upscale            upscaler vs Pillow bicubic / Lanczos and OpenCV, x2 and x4, speed"
 	@echo "make eval-restoration        damage detector vs a classical detector, restoration chain"
+	@echo "make eval-critics            each bundled critic: real vs fake ranking accuracy on validation crops"
 	@echo "make eval-varied             the shipped inpainter and colorizer on data/varied (unseen kinds of scene)"
 	@echo "make bench                   speed of every pipeline"
 	@echo "make load                    the app under 1, 4 and 16 concurrent users"

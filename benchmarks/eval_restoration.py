@@ -24,7 +24,7 @@ from PIL import Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-from gan_models import OldPhotoRestorationPipeline  # noqa: E402
+from gan_models import DamageDetectionPipeline, OldPhotoRestorationPipeline  # noqa: E402
 from gan_models.evaluation import PerceptualMetric, psnr, ssim  # noqa: E402
 from gan_models.evaluation.damage import damaged_photos, evaluate_damage, evaluate_damage_by_kind  # noqa: E402
 from gan_models.evaluation.inpainting import opencv_method  # noqa: E402
@@ -61,6 +61,15 @@ def chain_speed(pipe, file, runs):
     return damaged.size, time_call(lambda: pipe(image=damaged, colorize=True), runs)
 
 
+def chain_and_speed(pipe, files, args, perceptual):
+    quality = chain_quality(pipe, files, args.size, perceptual)
+    print("\nRestored vs clean photo:\n\n" + format_metrics_table(quality))
+    size, ms = chain_speed(pipe, files[0], args.runs)
+    print(f"\nFull chain (detect, inpaint, clean-up, colorize) on {size[0]}x{size[1]} "
+          f"({size[0] * size[1] / 1e6:.2f} MP): {ms:.0f} ms (median of {args.runs})")
+    return {"chain": quality, "speed": {"size": list(size), "ms": ms}}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pipeline", default="pretrained/restoration")
@@ -72,6 +81,9 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", default=None)
+    parser.add_argument("--extra-detector", nargs="*", default=[], metavar="NAME=FOLDER",
+                        help="more damage detectors scored beside the pipeline's (e.g. a training run's pipeline)")
+    parser.add_argument("--masks-only", action="store_true", help="score the masks only (no chain, no timing)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -81,23 +93,25 @@ def main():
     print(f"{len(files)} held-out photos from {args.data}, longer side {args.size}, synthetic damage; "
           f"{args.threads} threads on {platform.machine()} ({os.cpu_count()} cores)\n")
     calibration = list_images(args.calibration_data)[: args.num_calibration]
-    masks = evaluate_damage(pipe.detection, files, size=args.size, calibration_files=calibration)
+    detectors = {"detector": pipe.detection}
+    for item in args.extra_detector:
+        name, _, folder = item.partition("=")
+        detectors[name] = DamageDetectionPipeline.from_pretrained(folder)
+        detectors[name].config["working_size"] = pipe.config["working_size"]
+    masks = evaluate_damage(detectors, files, size=args.size, calibration_files=calibration)
     print("Damage masks:\n\n" + format_metrics_table(masks))
     gain = masks["detector"]["f1"] - masks["black-hat/top-hat"]["f1"]
     print(f"\nF1 gain over the classical detector: {gain:+.3f}")
-    thresholds = {name: row["threshold"] * (255 if name == "detector" else 1) for name, row in masks.items()}
-    by_kind = evaluate_damage_by_kind(pipe.detection, files, thresholds, size=args.size)
+    thresholds = {name: row["threshold"] * (1 if name == "black-hat/top-hat" else 255) for name, row in masks.items()}
+    by_kind = evaluate_damage_by_kind(detectors, files, thresholds, size=args.size)
     print("\nDamage of a family no detector trained on (gan_models.evaluation.unseen_damage), one kind at a time, "
           "the same thresholds:\n\n" + format_metrics_table(by_kind))
-    quality = chain_quality(pipe, files, args.size, perceptual)
-    print("\nRestored vs clean photo:\n\n" + format_metrics_table(quality))
-    size, ms = chain_speed(pipe, files[0], args.runs)
-    print(f"\nFull chain (detect, inpaint, clean-up, colorize) on {size[0]}x{size[1]} "
-          f"({size[0] * size[1] / 1e6:.2f} MP): {ms:.0f} ms (median of {args.runs})")
+    results = {"masks": masks, "masks by kind, unseen damage family": by_kind}
+    if not args.masks_only:
+        results.update(chain_and_speed(pipe, files, args, perceptual))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"masks": masks, "masks by kind, unseen damage family": by_kind, "chain": quality,
-                       "speed": {"size": list(size), "ms": ms}}, f, indent=2)
+            json.dump(results, f, indent=2)
 
 
 if __name__ == "__main__":

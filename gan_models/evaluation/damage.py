@@ -61,10 +61,8 @@ def evaluate_damage(pipe, files, size=768, calibration_files=None):
     without them, on these same photos (an optimistic best case for both)."""
     samples = damaged_photos(files, size)
     calibration = damaged_photos(calibration_files, size, seed=777) if calibration_files else samples
-    methods = {"detector": (lambda image: pipe.probability(image) * 255, np.arange(0.02, 0.96, 0.03) * 255),
-               "black-hat/top-hat": (morphological_response, np.arange(10, 130, 5))}
     results = {}
-    for name, (respond, thresholds) in methods.items():
+    for name, (respond, thresholds, unit) in response_methods(pipe).items():
         threshold = best_threshold([respond(d) for d, _, _ in calibration], [m for _, m, _ in calibration],
                                    list(thresholds))
         counts, ms = np.zeros(3, np.int64), []
@@ -73,19 +71,29 @@ def evaluate_damage(pipe, files, size=768, calibration_files=None):
             response = respond(damaged)
             ms.append((time.perf_counter() - start) * 1000)
             counts += mask_scores(response > threshold, truth)
-        results[name] = {**summarize(counts), "threshold": float(threshold) / (255 if name == "detector" else 1),
-                         "ms": float(np.mean(ms))}
+        results[name] = {**summarize(counts), "threshold": float(threshold) / unit, "ms": float(np.mean(ms))}
     return results
 
 
+def response_methods(pipe):
+    """{name: (image -> 0..255 response, candidate thresholds, threshold unit)} for the detector(s) in `pipe` (one
+    pipeline, or {name: pipeline} to compare several) and the classical black-hat/top-hat detector."""
+    detectors = pipe if isinstance(pipe, dict) else {"detector": pipe}
+    methods = {name: (lambda image, p=p: p.probability(image) * 255, np.arange(0.02, 0.96, 0.03) * 255, 255)
+               for name, p in detectors.items()}
+    methods["black-hat/top-hat"] = (morphological_response, np.arange(10, 130, 5), 1)
+    return methods
+
+
 def evaluate_damage_by_kind(pipe, files, thresholds, size=768, seed=2468):
-    """Each detector at its `thresholds` ({name: threshold on its 0..255 response}, as chosen by `evaluate_damage`)
+    """Each detector (`pipe` as in `evaluate_damage`) at its `thresholds` ({name: threshold on its 0..255
+    response}, as chosen by `evaluate_damage`)
     on damage of a family no detector trains on (`unseen_damage`), one kind at a time and all together:
     {kind: {method: {f1, iou, precision, recall, flagged}}}; `flagged` is the share of pixels marked (for stains,
     which destroy nothing, every flagged pixel is a false alarm)."""
     from .unseen_damage import DAMAGE_KINDS, unseen_damage
 
-    methods = {"detector": lambda image: pipe.probability(image) * 255, "black-hat/top-hat": morphological_response}
+    methods = {name: respond for name, (respond, _, _) in response_methods(pipe).items()}
     results = {}
     for kind in (*DAMAGE_KINDS, "all kinds"):
         rng = np.random.default_rng(seed)
