@@ -125,7 +125,7 @@ train-critics: install
 # How well each bundled critic ranks real crops above its generator's fakes on the validation photos
 eval-critics: install
 	for task in "inpainting pretrained/inpainting" "style_transfer pretrained/style-transfer --vgg-path data/vgg16 \
-		--style-data data/art_val data/style_val" "vintage pretrained/style-transfer" "colorization \
+		--style-data data/art_val data/style_val --decoder-style-modulation" "vintage pretrained/style-transfer" "colorization \
 		pretrained/colorization --backbone-path data/efficientnet_lite0" "upscale pretrained/upscale"; do set -- $$task; t=$$1 f=$$2; shift 2; \
 		$(BIN)/python benchmarks/eval_critic.py --task $$t --init-from $$f --train-data data/val --resolution 128 \
 		--train-batch-size 8 "$$@" || exit 1; done | tee benchmarks/results/critics.md

@@ -12,8 +12,10 @@ starts from).
 import argparse
 import json
 import os
+import random
 import sys
 
+import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
@@ -50,7 +52,7 @@ def main():
     args = parse_args([*rest, "--output-dir", os.devnull] if "--output-dir" not in rest else rest)
     if not args.init_from:
         raise SystemExit("give the pipeline folder whose critic is measured with --init-from")
-    torch.manual_seed(args.seed)
+    random.seed(args.seed), np.random.seed(args.seed), torch.manual_seed(args.seed)  # crops, masks, styles
     recipe = get_recipe(args.task)
     recipe.setup(args, torch.device("cpu"))
     generator, critic = recipe.build_generator(), recipe.build_discriminator()

@@ -328,6 +328,9 @@ def test_bundled_model_moves_output_statistics_toward_the_style():
     """The shipped weights are trained: the output's VGG feature statistics are closer to the style's
     than the content's are, while the picture keeps the content's structure."""
     pipe = StyleTransferPipeline.from_pretrained(BUNDLED)
+    assert pipe.discriminator is not None and pipe.vintage_discriminator is not None  # critics for fine-tuning
+    without = StyleTransferPipeline.from_pretrained(BUNDLED, load_discriminator=False)
+    assert without.discriminator is None and without.vintage_discriminator is None
     content = Image.open(os.path.join(ROOT, "tests", "data", "held_out_sky.jpg")).convert("RGB")
     content.thumbnail((256, 256))
     style = pipe.presets[sorted(pipe.presets)[0]]

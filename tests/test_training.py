@@ -224,6 +224,8 @@ def test_inpainting_training_exports_a_pipeline_that_fills_holes(tiny_data, tmp_
 
 @pytest.mark.parametrize("task,folder,component", [("inpainting", "inpainting", "generator"),
                                                    ("colorization", "colorization", "generator"),
+                                                   ("upscale", "upscale", "upscaler"),
+                                                   ("vintage", "style-transfer", "vintage"),
                                                    ("damage_detection", "restoration", "detector")])
 def test_a_bundled_fp16_pipeline_seeds_a_new_run(task, folder, component):
     from safetensors.torch import load_file
@@ -238,7 +240,10 @@ def test_a_bundled_fp16_pipeline_seeds_a_new_run(task, folder, component):
     for key, value in generator.state_dict().items():
         expected = bundled[key].float() if bundled[key].is_floating_point() else bundled[key]
         assert value.dtype == expected.dtype and torch.equal(value, expected), key
-    critic_file = os.path.join(ROOT, "pretrained", folder, "discriminator", "diffusion_pytorch_model.safetensors")
+    critic_name = "vintage_discriminator" if task == "vintage" else "discriminator"
+    critic_file = os.path.join(ROOT, "pretrained", folder, critic_name, "diffusion_pytorch_model.safetensors")
+    assert (critic is None) == (task == "damage_detection")  # every GAN task's bundle carries its critic
+    assert critic is None or os.path.isfile(critic_file), f"pretrained/{folder} ships no {critic_name}/"
     bundled_critic = load_file(critic_file) if os.path.isfile(critic_file) else None
     for key, value in critic_before.items():  # the bundled critic when there is one, else a fresh one
         expected = value if bundled_critic is None else bundled_critic[key].to(value.dtype)

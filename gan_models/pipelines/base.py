@@ -102,7 +102,7 @@ class BasePipeline:
         kwargs = {key: value for key, value in saved.items() if not key.startswith("_")}
         for name, network_class in cls.components.items():
             subfolder = os.path.join(folder, name)
-            wanted = load_discriminator or name != "discriminator"
+            wanted = load_discriminator or not name.endswith("discriminator")  # critics: only for training
             if wanted and os.path.isdir(subfolder):
                 has_variant = variant and any(f".{variant}." in f for f in os.listdir(subfolder))
                 kwargs[name] = saved_class(network_class, subfolder).from_pretrained(
