@@ -107,6 +107,10 @@ train-damage-detection: install
 	$(BIN)/accelerate launch train_accelerate.py --task damage_detection --train-data data/train --val-data data/val \
 		--output-dir runs/damage_detection --resolution 256 --train-batch-size 16 --learning-rate 5e-4 \
 		--max-train-minutes 70 --max-train-steps 100000 --aging-generator runs/vintage/pipeline
+	OMP_NUM_THREADS=1 $(BIN)/python train_accelerate.py --task damage_detection --train-data data/train \
+		--val-data data/val --output-dir runs/damage_detection_v2 --resolution 256 --train-batch-size 16 \
+		--learning-rate 2e-4 --mixed-precision bf16 --max-train-minutes 55 --max-train-steps 100000 \
+		--aging-generator runs/vintage/pipeline --init-from runs/damage_detection/pipeline --eval-steps 100000
 
 # Critics for the bundled inpainting, style and vintage generators, whose training runs did not keep theirs: each
 # learns against the fixed published generator (--critic-only), 15 / 15 / 10 minutes on one thread
@@ -146,8 +150,8 @@ bundle: install
 		--notes docs/colorization_card.md --metrics benchmarks/results/colorization_v2.json
 	$(BIN)/python scripts/bundle_pipeline.py runs/upscale/pipeline pretrained/upscale \
 		--notes docs/upscale_card.md --metrics benchmarks/results/upscale.json
-	$(BIN)/python scripts/bundle_pipeline.py runs/damage_detection/pipeline pretrained/restoration \
-		--pipeline-class OldPhotoRestorationPipeline --notes docs/restoration_card.md \
+	$(BIN)/python scripts/bundle_pipeline.py runs/damage_detection_v2/pipeline pretrained/restoration \
+		--pipeline-class OldPhotoRestorationPipeline --set threshold=0.59 working_size=768 --notes docs/restoration_card.md \
 		--metrics benchmarks/results/restoration.json
 
 eval-inpainting: install
