@@ -219,7 +219,7 @@ help:
 	@echo "make train-style-transfer    first run of the style chain (the rest: experiments.mk, see the Makefile)"
 	@echo "make train-vintage           train the vintage preset's generator into runs/vintage"
 	@echo "make train-upscale           train the x4 upscaler (Enhance) into runs/upscale"
-	@echo "make train-damage-detection  train the damage detector into runs/damage_detection (after train-vintage)"
+	@echo "make train-damage-detection  train the damage detector, then its v2 continuation (after train-vintage)"
 	@echo "make train-critics           critics for the bundled inpainting, style and vintage generators"
 	@echo "make bundle                  trained runs -> fp16 folders under pretrained/"
 	@echo "make eval-colorization       colorization benchmark of pretrained/colorization"
