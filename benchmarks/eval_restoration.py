@@ -102,7 +102,7 @@ def main():
     print("Damage masks:\n\n" + format_metrics_table(masks))
     gain = masks["detector"]["f1"] - masks["black-hat/top-hat"]["f1"]
     print(f"\nF1 gain over the classical detector: {gain:+.3f}")
-    thresholds = {name: row["threshold"] * (1 if name == "black-hat/top-hat" else 255) for name, row in masks.items()}
+    thresholds = {name: row["threshold"] for name, row in masks.items()}
     by_kind = evaluate_damage_by_kind(detectors, files, thresholds, size=args.size)
     print("\nDamage of a family no detector trained on (gan_models.evaluation.unseen_damage), one kind at a time, "
           "the same thresholds:\n\n" + format_metrics_table(by_kind))

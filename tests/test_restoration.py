@@ -123,7 +123,7 @@ def test_damage_by_kind_scores_both_detectors_on_every_kind():
     from gan_models.evaluation.damage import evaluate_damage_by_kind
 
     pipe = OldPhotoRestorationPipeline.from_pretrained(BUNDLED)
-    results = evaluate_damage_by_kind(pipe.detection, HELD_OUT, {"detector": 0.3 * 255, "black-hat/top-hat": 80},
+    results = evaluate_damage_by_kind(pipe.detection, HELD_OUT, {"detector": 0.3, "black-hat/top-hat": 80},
                                       size=512)
     assert list(results) == ["long scratch", "dust", "crease", "tear", "stain", "all kinds"]
     for kind, rows in results.items():

@@ -15,12 +15,17 @@ def damaged_photos(files, size=768, seed=4321, severity=1.0):
     rng = np.random.default_rng(seed)
     out = []
     for path in files:
-        clean = to_rgb(path)
-        scale = size / max(clean.size)
-        clean = clean.resize((round(clean.width * scale), round(clean.height * scale)), Image.LANCZOS)
+        clean = photo_at_size(path, size)
         damaged, mask = synthetic_old_photo(clean, rng, severity)
         out.append((damaged, mask, clean))
     return out
+
+
+def photo_at_size(path, size):
+    """The photo at `path` resized so its longer side is `size`."""
+    clean = to_rgb(path)
+    scale = size / max(clean.size)
+    return clean.resize((round(clean.width * scale), round(clean.height * scale)), Image.LANCZOS)
 
 
 def morphological_response(image, kernel_size=7):
@@ -86,26 +91,24 @@ def response_methods(pipe):
 
 
 def evaluate_damage_by_kind(pipe, files, thresholds, size=768, seed=2468):
-    """Each detector (`pipe` as in `evaluate_damage`) at its `thresholds` ({name: threshold on its 0..255
-    response}, as chosen by `evaluate_damage`)
-    on damage of a family no detector trains on (`unseen_damage`), one kind at a time and all together:
+    """Each detector (`pipe` as in `evaluate_damage`) at its `thresholds` ({name: threshold}, in the units
+    `evaluate_damage` reports them) on damage of a family no detector trains on (`unseen_damage`), one kind at a
+    time and all together:
     {kind: {method: {f1, iou, precision, recall, flagged}}}; `flagged` is the share of pixels marked (for stains,
     which destroy nothing, every flagged pixel is a false alarm)."""
     from .unseen_damage import DAMAGE_KINDS, unseen_damage
 
-    methods = {name: respond for name, (respond, _, _) in response_methods(pipe).items()}
+    methods = {name: (respond, unit) for name, (respond, _, unit) in response_methods(pipe).items()}
     results = {}
     for kind in (*DAMAGE_KINDS, "all kinds"):
         rng = np.random.default_rng(seed)
         counts = {name: np.zeros(3, np.int64) for name in methods}
         flagged = {name: [] for name in methods}
         for path in files:
-            clean = to_rgb(path)
-            scale = size / max(clean.size)
-            clean = clean.resize((round(clean.width * scale), round(clean.height * scale)), Image.LANCZOS)
-            damaged, truth = unseen_damage(clean, rng, DAMAGE_KINDS if kind == "all kinds" else (kind,))
-            for name, respond in methods.items():
-                predicted = respond(damaged) > thresholds[name]
+            kinds = DAMAGE_KINDS if kind == "all kinds" else (kind,)
+            damaged, truth = unseen_damage(photo_at_size(path, size), rng, kinds)
+            for name, (respond, unit) in methods.items():
+                predicted = respond(damaged) > thresholds[name] * unit
                 counts[name] += mask_scores(predicted, truth)
                 flagged[name].append(predicted.mean())
         results[kind] = {name: {**summarize(counts[name]), "flagged": float(np.mean(flagged[name]))}

@@ -46,7 +46,10 @@ class Recipe:
         return candidate
 
     generator_component = "generator"  # the generator's subfolder in an exported pipeline folder
-    critic_component = "discriminator"  # and the critic's
+
+    def component_names(self, source):
+        """(generator, critic) subfolder names in the pipeline folder `source`."""
+        return self.generator_component, "discriminator"
 
     def summary(self):
         """Recipe settings worth a line in the model card's training table."""
@@ -71,13 +74,13 @@ class Recipe:
             critic = os.path.join(source, "model_1.safetensors")
             if os.path.isfile(critic):
                 discriminator.load_state_dict(load_file(critic))
-        elif os.path.isdir(os.path.join(source, self.critic_component)):
-            discriminator.load_state_dict(component_state(source, self.critic_component))
+        elif os.path.isdir(os.path.join(source, self.component_names(source)[1])):
+            discriminator.load_state_dict(component_state(source, self.component_names(source)[1]))
 
     def initial_generator_state(self, source):
         if is_checkpoint(source):
             return load_file(os.path.join(source, "model.safetensors"))
-        return component_state(source, self.generator_component)
+        return component_state(source, self.component_names(source)[0])
 
 
 def is_checkpoint(folder):
@@ -344,12 +347,12 @@ class VintageRecipe(Recipe):
         self.channels, self.space_to_depth, self.seed = tuple(channels), space_to_depth, seed
         self.calls = 0
 
-    def load_initial_weights(self, generator, discriminator, source):
-        """Also from a style-transfer pipeline folder, where the generator is `vintage/` and its critic
+    def component_names(self, source):
+        """Also a style-transfer pipeline folder, where the generator is `vintage/` and its critic
         `vintage_discriminator/`."""
         if os.path.isdir(os.path.join(source, "vintage")):
-            self.generator_component, self.critic_component = "vintage", "vintage_discriminator"
-        super().load_initial_weights(generator, discriminator, source)
+            return "vintage", "vintage_discriminator"
+        return super().component_names(source)
 
     def build_generator(self):
         return UNetGenerator(in_channels=5, out_channels=3, channels=self.channels, bottleneck_dilations=(1, 2),
