@@ -32,6 +32,8 @@ def parse_args(argv=None):
     p.add_argument("--cutout-data", default=None,
                    help="folder of cut-out photos (RGBA) pasted onto training photos as new scenes (make data: data/cutouts)")
     p.add_argument("--composite-probability", type=float, default=0.5, help="share of training crops given cut-outs")
+    p.add_argument("--room-probability", type=float, default=0.0,
+                   help="share of training crops that are synthetic rooms or table tops (with cut-outs, if given)")
     p.add_argument("--style-data", nargs="+", default=None, help="style_transfer: folders of style images (paintings)")
     p.add_argument("--style-recolour-probability", type=float, default=0.0,
                    help="style_transfer: share of style crops given a random hue rotation, saturation and contrast")

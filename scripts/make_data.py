@@ -54,7 +54,7 @@ JIGSAW_RCC = "paintings.rcc"  # ~270 jigsaw pieces cut from some twenty painting
 # theirs from their source; the varied photos, one by one.
 SOURCE_GROUPS = {"Indoors": "indoor", "categorization.rcc": "objects", "explore_world_music.rcc": "objects"}
 VARIED_GROUPS = {"astronaut.png": "people", "grace_hopper.jpg": "people", "messi5.jpg": "people",
-                 "home.jpg": "indoor", "stuff.jpg": "indoor", "rubberwhale1.png": "indoor", "left.jpg": "indoor",
+                 "stuff.jpg": "indoor", "rubberwhale1.png": "indoor", "left.jpg": "indoor",
                  "board.jpg": "indoor", "coffee.png": "objects", "apple.jpg": "objects", "fruits.jpg": "objects",
                  "orange.jpg": "objects", "motorcycle_left.png": "objects", "chelsea.png": "objects",
                  "aloeL.jpg": "objects", "ela_original.jpg": "objects"}

@@ -250,6 +250,23 @@ def test_a_bundled_fp16_pipeline_seeds_a_new_run(task, folder, component):
         assert torch.equal(critic.state_dict()[key], expected), key
 
 
+def test_a_colorizer_fine_tuned_from_a_bundle_keeps_its_chosen_temperature_and_gain(tmp_path):
+    from gan_models.training.recipes import get_recipe
+
+    recipe = get_recipe("colorization")
+    generator, critic = recipe.build_generator(), recipe.build_discriminator()
+    fresh = recipe.build_pipeline(generator, critic).config
+    bundled = os.path.join(ROOT, "pretrained", "colorization")
+    recipe.load_initial_weights(generator, critic, bundled)
+    with open(os.path.join(bundled, "pipeline_config.json")) as f:
+        chosen = json.load(f)
+    assert chosen["temperature"] is not None and fresh["temperature"] is None
+    exported = recipe.build_pipeline(generator, critic).config
+    assert exported["temperature"] == chosen["temperature"] and exported["chroma_gain"] == chosen["chroma_gain"]
+    plain = get_recipe("colorization")  # a run that starts from scratch keeps the defaults
+    assert plain.build_pipeline(plain.build_generator(), None).config["temperature"] is None
+
+
 def test_style_run_from_a_pipeline_folder_fits_the_distillation_projections(tiny_data, tmp_path):
     from argparse import Namespace
 

@@ -45,14 +45,17 @@ class RandomCropDataset(Dataset):
     `length` sets what one "epoch" means; the photos are decoded once and kept in memory
     (the offline sets are small), downscaled so their shorter side is at most `max_side`.
     With a `compositor` (see composite.py), that share of the items are new scenes: cut-outs pasted on a photo.
+    With `rooms` (see rooms.py), `room_probability` of the items are a synthetic room of the photo's size instead,
+    always with cut-outs pasted in when there is a compositor.
     """
 
     def __init__(self, source, crop_size=128, scale_range=(1.0, 2.0), length=10_000, max_side=512,
-                 compositor=None, composite_probability=0.5):
+                 compositor=None, composite_probability=0.5, rooms=None, room_probability=0.0):
         sources = source if isinstance(source, (list, tuple)) else [source]
         self.items = [self._prepare(item, max_side) for src in sources for item in load_image_source(src)]
         self.crop_size, self.scale_range, self.length = crop_size, scale_range, length
         self.compositor, self.composite_probability = compositor, composite_probability
+        self.rooms, self.room_probability = rooms, room_probability
 
     @staticmethod
     def _prepare(item, max_side):
@@ -67,7 +70,10 @@ class RandomCropDataset(Dataset):
 
     def __getitem__(self, index):
         image = random.choice(self.items)
-        if self.compositor is not None and random.random() < self.composite_probability:
+        in_room = self.rooms is not None and random.random() < self.room_probability
+        if in_room:
+            image = self.rooms(image, random)
+        if self.compositor is not None and (in_room or random.random() < self.composite_probability):
             image = self.compositor(image, random)
         return self.random_crop(image)
 

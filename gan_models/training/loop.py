@@ -16,6 +16,7 @@ from tqdm.auto import tqdm
 
 from ..hub import make_model_card
 from .composite import CutoutCompositor, load_cutouts
+from .rooms import SyntheticRooms
 from .data import RandomCropDataset, list_images
 from .ema import EMA
 from .losses import (discriminator_loss, feature_matching_loss, generator_adversarial_loss, perceptual_distance,
@@ -157,7 +158,8 @@ def train(recipe, args):
 
     compositor = CutoutCompositor(load_cutouts(args.cutout_data)) if args.cutout_data else None
     dataset = RandomCropDataset(args.train_data, crop_size=args.resolution, length=10 ** 9, compositor=compositor,
-                                composite_probability=args.composite_probability)
+                                composite_probability=args.composite_probability, rooms=SyntheticRooms(),
+                                room_probability=getattr(args, "room_probability", 0.0))
     loader = DataLoader(dataset, batch_size=args.train_batch_size, num_workers=args.dataloader_num_workers,
                         drop_last=True)
     val_files = list_images(args.val_data)[: args.num_eval_images] if args.val_data else []

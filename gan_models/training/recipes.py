@@ -2,6 +2,7 @@
 
 The training loop (loop.py) is the same for every task; a recipe answers the task-specific questions.
 """
+import json
 import os
 
 import torch
@@ -46,6 +47,8 @@ class Recipe:
         return candidate
 
     generator_component = "generator"  # the generator's subfolder in an exported pipeline folder
+    inherited_settings = ()  # pipeline settings that an --init-from pipeline folder passes on to the exported one
+    inherited = {}
 
     def component_names(self, source):
         """(generator, critic) subfolder names in the pipeline folder `source`."""
@@ -64,6 +67,11 @@ class Recipe:
         checkpoint, or an exported or bundled pipeline folder (fp16 weights come back as float32; a pipeline
         bundled without its critic leaves the critic freshly initialized)."""
         state = self.initial_generator_state(source)
+        config_path = os.path.join(source, "pipeline_config.json")
+        if os.path.isfile(config_path):  # e.g. the colorizer's temperature, chosen on validation photos
+            with open(config_path) as f:
+                config = json.load(f)
+            self.inherited = {key: config[key] for key in self.inherited_settings if config.get(key) is not None}
         if hasattr(generator, "load_state_grown"):
             generator.load_state_grown(state)  # also grows a U-Net deeper or wider
         else:
@@ -183,8 +191,11 @@ class ColorizationRecipe(Recipe):
 
         return evaluate_colorization(pipe, files, perceptual)
 
+    inherited_settings = ("temperature", "chroma_gain")
+
     def build_pipeline(self, generator, discriminator):
-        return ColorizationPipeline(generator=generator, discriminator=discriminator, working_size=self.working_size)
+        return ColorizationPipeline(generator=generator, discriminator=discriminator, working_size=self.working_size,
+                                    **self.inherited)
 
 
 class InpaintingRecipe(Recipe):
