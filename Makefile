@@ -111,6 +111,10 @@ train-damage-detection: install
 		--val-data data/val --output-dir runs/damage_detection_v2 --resolution 256 --train-batch-size 16 \
 		--learning-rate 2e-4 --mixed-precision bf16 --max-train-minutes 55 --max-train-steps 100000 \
 		--aging-generator runs/vintage/pipeline --init-from runs/damage_detection/pipeline --eval-steps 100000
+	OMP_NUM_THREADS=1 $(BIN)/python train_accelerate.py --task damage_detection --train-data data/train \
+		--val-data data/val --output-dir runs/damage_detection_v3 --resolution 256 --train-batch-size 16 \
+		--learning-rate 2e-4 --mixed-precision bf16 --max-train-minutes 85 --max-train-steps 100000 \
+		--aging-generator runs/vintage/pipeline --init-from runs/damage_detection_v2/pipeline --eval-steps 100000
 
 # Critics for the bundled inpainting, style and vintage generators, whose training runs did not keep theirs: each
 # learns against the fixed published generator (--critic-only), 15 / 15 / 10 minutes on one thread
@@ -150,8 +154,8 @@ bundle: install
 		--notes docs/colorization_card.md --metrics benchmarks/results/colorization_v2.json
 	$(BIN)/python scripts/bundle_pipeline.py runs/upscale/pipeline pretrained/upscale \
 		--notes docs/upscale_card.md --metrics benchmarks/results/upscale.json
-	$(BIN)/python scripts/bundle_pipeline.py runs/damage_detection_v2/pipeline pretrained/restoration \
-		--pipeline-class OldPhotoRestorationPipeline --set threshold=0.59 working_size=768 --notes docs/restoration_card.md \
+	$(BIN)/python scripts/bundle_pipeline.py runs/damage_detection_v3/pipeline pretrained/restoration \
+		--pipeline-class OldPhotoRestorationPipeline --set threshold=0.74 working_size=768 --notes docs/restoration_card.md \
 		--metrics benchmarks/results/restoration.json
 
 eval-inpainting: install
@@ -219,7 +223,7 @@ help:
 	@echo "make train-style-transfer    first run of the style chain (the rest: experiments.mk, see the Makefile)"
 	@echo "make train-vintage           train the vintage preset's generator into runs/vintage"
 	@echo "make train-upscale           train the x4 upscaler (Enhance) into runs/upscale"
-	@echo "make train-damage-detection  train the damage detector, then its v2 continuation (after train-vintage)"
+	@echo "make train-damage-detection  train the damage detector, then its v2 and v3 continuations (after train-vintage)"
 	@echo "make train-critics           critics for the bundled inpainting, style and vintage generators"
 	@echo "make bundle                  trained runs -> fp16 folders under pretrained/"
 	@echo "make eval-colorization       colorization benchmark of pretrained/colorization"

@@ -294,3 +294,27 @@ eval-style-length: install
 	    --resume-from-checkpoint runs/style_long/checkpoints/$$(printf step_%08d $$step) --adversarial-weight 0.05 && \
 	  $(EVAL_STYLE_OURS) --pipeline runs/style_length/$$step/pipeline --json runs/style_length/$$step.json | grep gan_models; done
 
+
+# Experiment (#34, rooms): the bundled colorizer fine-tuned 15 minutes on one thread with 30% of the crops synthetic
+# rooms and table tops (gan_models.training.rooms, cut-outs pasted in) against the same fine-tune without them, then
+# both beside the bundled one on data/val (choosing) and on data/test + data/varied (reporting). Neither was shipped.
+COLOR_FINETUNE := OMP_NUM_THREADS=1 $(BIN)/python train_accelerate.py --task colorization --train-data data/train \
+	--val-data data/val --cutout-data data/cutouts --backbone-path data/efficientnet_lite0 --vgg-path data/vgg16 \
+	--resolution 256 --train-batch-size 16 --mixed-precision bf16 --learning-rate 1e-4 --lr-decay linear \
+	--max-train-minutes 15 --max-train-steps 100000 --eval-steps 100000 --init-from pretrained/colorization
+experiment-colorization-rooms: install
+	$(COLOR_FINETUNE) --room-probability 0.3 --output-dir runs/color_rooms15
+	$(COLOR_FINETUNE) --room-probability 0 --output-dir runs/color_control15
+	for data in val=data/val "test=data/test varied=data/varied"; do \
+	  $(BIN)/python benchmarks/eval_colorization.py --pipeline shipped=pretrained/colorization \
+	    rooms=runs/color_rooms15/pipeline control=runs/color_control15/pipeline --data $$data --threads 1; done
+
+# Experiment (#38): the bundled v2 detector continued 35 minutes on 384 px crops (batch 8, the pixels of a 256 px
+# batch of 16), beside the 85-minute 256 px continuation that shipped as v3 (runs/damage_detection_v3 in the Makefile)
+experiment-detector-crop384: install
+	OMP_NUM_THREADS=1 $(BIN)/python train_accelerate.py --task damage_detection --train-data data/train \
+		--val-data data/val --output-dir runs/detector_v3_384 --resolution 384 --train-batch-size 8 \
+		--learning-rate 2e-4 --mixed-precision bf16 --max-train-minutes 35 --max-train-steps 100000 \
+		--aging-generator runs/vintage/pipeline --init-from runs/damage_detection_v2/pipeline --eval-steps 100000
+	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only \
+		--extra-detector v3=runs/damage_detection_v3/pipeline v3_384=runs/detector_v3_384/pipeline

@@ -1,0 +1,69 @@
+"""Would hysteresis thresholding (Canny's: keep the weak pixels connected to a strong one) close the gaps a damage
+detector leaves in long scratches? Scores plain thresholds and (high, low) pairs of one detector on held-out photos,
+with the training damage family and with the unseen family (gan_models.evaluation.unseen_damage).
+
+    python benchmarks/detector_hysteresis.py --detector runs/detector_previous --data data/val
+
+Tried on 2026-12-06 and not shipped: see docs/training-history.md, "Detector v3".
+"""
+import argparse
+import os
+import sys
+
+import cv2
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from gan_models.evaluation.damage import damaged_photos, mask_scores, photo_at_size, summarize  # noqa: E402
+from gan_models.evaluation.unseen_damage import DAMAGE_KINDS, unseen_damage  # noqa: E402
+from gan_models.pipelines import DamageDetectionPipeline  # noqa: E402
+from gan_models.training.data import list_images  # noqa: E402
+
+
+def hysteresis(probability, high, low):
+    """Pixels above `low` that are connected (8-neighbours) to a pixel above `high`."""
+    count, labels = cv2.connectedComponents((probability > low).astype(np.uint8), connectivity=8)
+    keep = np.zeros(count, bool)
+    keep[np.unique(labels[probability > high])] = True
+    keep[0] = False
+    return keep[labels]
+
+
+def probability_sets(pipe, files, size):
+    """{damage set: [(probability, true mask)]}: the training family, then each unseen kind and all of them."""
+    sets = {"training family": [(pipe.probability(d), m) for d, m, _ in damaged_photos(files, size)]}
+    for kind in (*DAMAGE_KINDS, "all kinds"):
+        rng = np.random.default_rng(2468)  # the seed evaluate_damage_by_kind uses
+        kinds = DAMAGE_KINDS if kind == "all kinds" else (kind,)
+        sets[kind] = [(pipe.probability(damaged), truth) for damaged, truth in
+                      (unseen_damage(photo_at_size(path, size), rng, kinds) for path in files)]
+    return sets
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--detector", required=True, help="a DamageDetectionPipeline folder")
+    parser.add_argument("--data", default="data/val")
+    parser.add_argument("--size", type=int, default=768)
+    parser.add_argument("--high", type=float, nargs="+", default=[0.4, 0.59, 0.8])
+    parser.add_argument("--low", type=float, nargs="+", default=[0.05, 0.1, 0.2, 0.3])
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    pipe = DamageDetectionPipeline.from_pretrained(args.detector)
+    pipe.config["working_size"] = args.size
+    sets = probability_sets(pipe, list_images(args.data), args.size)
+    print(f"{args.detector} on {args.data}: micro F1 (training family, unseen family) and long-scratch recall\n")
+    print("| high | low | F1 training family | F1 unseen family | long scratch recall | long scratch precision |")
+    print("|---|---|---|---|---|---|")
+    for high in args.high:
+        for low in [high] + [low for low in args.low if low < high]:
+            score = {name: summarize(sum(mask_scores(hysteresis(p, high, low), m) for p, m in items))
+                     for name, items in sets.items() if name in ("training family", "all kinds", "long scratch")}
+            print(f"| {high:.2f} | {'plain' if low == high else f'{low:.2f}'} | {score['training family']['f1']:.3f} "
+                  f"| {score['all kinds']['f1']:.3f} | {score['long scratch']['recall']:.3f} "
+                  f"| {score['long scratch']['precision']:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
