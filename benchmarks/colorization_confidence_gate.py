@@ -7,7 +7,6 @@ Per-pixel confidence = 1 - the normalized entropy of the colour distribution; th
 and scene group for the shipped colorizer, gates c0 = 0..0.4 and grayscale; choose on val.
 """
 import argparse
-import json
 import math
 import os
 import sys
@@ -18,6 +17,8 @@ from PIL import Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+from eval_colorization import load_groups  # noqa: E402
 from gan_models import ColorizationPipeline  # noqa: E402
 from gan_models.color import denormalize_ab, normalize_l, rgb_to_lab  # noqa: E402
 from gan_models.evaluation.colorization import colorization_rows, mean_by_method  # noqa: E402
@@ -50,8 +51,7 @@ def main():
     parser.add_argument("--pipeline", default=os.path.join(ROOT, "pretrained", "colorization"))
     args = parser.parse_args()
     generator = ColorizationPipeline.from_pretrained(args.pipeline).generator
-    with open(os.path.join(ROOT, "data", "manifest.json")) as f:
-        groups = {os.path.abspath(entry["file"]): entry.get("group", "") for entry in json.load(f)}
+    groups = load_groups(os.path.join(ROOT, "data", "manifest.json"))
     methods = {"v2": gated_colorizer(generator, None)}
     methods.update({f"gate {c0}": gated_colorizer(generator, c0) for c0 in (0.0, 0.1, 0.2, 0.3, 0.4)})
     for split in args.splits:

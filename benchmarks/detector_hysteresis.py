@@ -15,8 +15,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from gan_models.evaluation.damage import damaged_photos, mask_scores, photo_at_size, summarize  # noqa: E402
-from gan_models.evaluation.unseen_damage import DAMAGE_KINDS, unseen_damage  # noqa: E402
+from gan_models.evaluation.damage import damaged_photos, mask_scores, summarize, unseen_damage_by_kind  # noqa: E402
 from gan_models.pipelines import DamageDetectionPipeline  # noqa: E402
 from gan_models.training.data import list_images  # noqa: E402
 
@@ -33,11 +32,8 @@ def hysteresis(probability, high, low):
 def probability_sets(pipe, files, size):
     """{damage set: [(probability, true mask)]}: the training family, then each unseen kind and all of them."""
     sets = {"training family": [(pipe.probability(d), m) for d, m, _ in damaged_photos(files, size)]}
-    for kind in (*DAMAGE_KINDS, "all kinds"):
-        rng = np.random.default_rng(2468)  # the seed evaluate_damage_by_kind uses
-        kinds = DAMAGE_KINDS if kind == "all kinds" else (kind,)
-        sets[kind] = [(pipe.probability(damaged), truth) for damaged, truth in
-                      (unseen_damage(photo_at_size(path, size), rng, kinds) for path in files)]
+    for kind, samples in unseen_damage_by_kind(files, size):
+        sets[kind] = [(pipe.probability(damaged), truth) for damaged, truth in samples]
     return sets
 
 

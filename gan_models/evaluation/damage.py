@@ -90,23 +90,29 @@ def response_methods(pipe):
     return methods
 
 
+def unseen_damage_by_kind(files, size=768, seed=2468):
+    """Yield (kind, iterator of (damaged PIL, true bool mask) per photo) for each kind of the unseen damage family
+    (`unseen_damage`), then "all kinds" together; each kind's damage is deterministic for a given seed."""
+    from .unseen_damage import DAMAGE_KINDS, unseen_damage
+
+    for kind in (*DAMAGE_KINDS, "all kinds"):
+        rng = np.random.default_rng(seed)
+        kinds = DAMAGE_KINDS if kind == "all kinds" else (kind,)
+        yield kind, (unseen_damage(photo_at_size(path, size), rng, kinds) for path in files)
+
+
 def evaluate_damage_by_kind(pipe, files, thresholds, size=768, seed=2468):
     """Each detector (`pipe` as in `evaluate_damage`) at its `thresholds` ({name: threshold}, in the units
     `evaluate_damage` reports them) on damage of a family no detector trains on (`unseen_damage`), one kind at a
     time and all together:
     {kind: {method: {f1, iou, precision, recall, flagged}}}; `flagged` is the share of pixels marked (for stains,
     which destroy nothing, every flagged pixel is a false alarm)."""
-    from .unseen_damage import DAMAGE_KINDS, unseen_damage
-
     methods = {name: (respond, unit) for name, (respond, _, unit) in response_methods(pipe).items()}
     results = {}
-    for kind in (*DAMAGE_KINDS, "all kinds"):
-        rng = np.random.default_rng(seed)
+    for kind, samples in unseen_damage_by_kind(files, size, seed):
         counts = {name: np.zeros(3, np.int64) for name in methods}
         flagged = {name: [] for name in methods}
-        for path in files:
-            kinds = DAMAGE_KINDS if kind == "all kinds" else (kind,)
-            damaged, truth = unseen_damage(photo_at_size(path, size), rng, kinds)
+        for damaged, truth in samples:
             for name, (respond, unit) in methods.items():
                 predicted = respond(damaged) > thresholds[name] * unit
                 counts[name] += mask_scores(predicted, truth)

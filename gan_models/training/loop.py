@@ -157,9 +157,11 @@ def train(recipe, args):
     weights = {**recipe.default_loss_weights, **{k: v for k, v in args.loss_weights.items() if v is not None}}
 
     compositor = CutoutCompositor(load_cutouts(args.cutout_data)) if args.cutout_data else None
+    room_probability = getattr(args, "room_probability", 0.0)
     dataset = RandomCropDataset(args.train_data, crop_size=args.resolution, length=10 ** 9, compositor=compositor,
-                                composite_probability=args.composite_probability, rooms=SyntheticRooms(),
-                                room_probability=getattr(args, "room_probability", 0.0))
+                                composite_probability=args.composite_probability,
+                                rooms=SyntheticRooms() if room_probability > 0 else None,
+                                room_probability=room_probability)
     loader = DataLoader(dataset, batch_size=args.train_batch_size, num_workers=args.dataloader_num_workers,
                         drop_last=True)
     val_files = list_images(args.val_data)[: args.num_eval_images] if args.val_data else []
