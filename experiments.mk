@@ -14,7 +14,8 @@ endif
 	experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue \
 	experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips \
 	experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content \
-	experiment-inpainting-scale experiment-inpainting-scale-control
+	experiment-inpainting-scale experiment-inpainting-scale-control experiment-colorization-rooms \
+	experiment-detector-crop384 experiment-detector-skeleton
 
 STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 
@@ -318,3 +319,17 @@ experiment-detector-crop384: install
 		--aging-generator runs/vintage/pipeline --init-from runs/damage_detection_v2/pipeline --eval-steps 100000
 	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only \
 		--extra-detector v3=runs/damage_detection_v3/pipeline v3_384=runs/detector_v3_384/pipeline
+
+# Experiment (#38, 2026-12-06): a loss for thin strokes. Two 15-minute continuations of v3 side by side on one thread
+# each, identical but for the skeleton-recall term (the missed share of the damage's centre lines), then (round 2) the
+# same with the detector grown to twice the width; all scored on data/val beside
+# the bundled v3
+DETECTOR_FINETUNE := OMP_NUM_THREADS=1 $(BIN)/python train_accelerate.py --task damage_detection --train-data data/train \
+	--val-data data/val --resolution 256 --train-batch-size 16 --learning-rate 2e-4 --lr-decay linear \
+	--mixed-precision bf16 --max-train-minutes 15 --max-train-steps 100000 --aging-generator runs/vintage/pipeline \
+	--init-from runs/damage_detection_v3/pipeline --eval-steps 100000
+experiment-detector-skeleton: install
+	$(DETECTOR_FINETUNE) --output-dir runs/det_control15 & \
+	$(DETECTOR_FINETUNE) --skeleton-recall-weight 1 --output-dir runs/det_skel15 & wait
+	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
+		control=runs/det_control15/pipeline skeleton=runs/det_skel15/pipeline

@@ -80,7 +80,8 @@ def parse_args(argv=None):
     p.add_argument("--generator-channels", type=int, nargs="+", default=None, metavar="WIDTH",
                    help="inpainting: the U-Net's widths per level (default 16 32 64 128 320; with --init-from a "
                    "narrower one, the extra channels start unread); colorization: the decoder's widths at strides "
-                   "16, 8, 4 (default 192 96 48)")
+                   "16, 8, 4 (default 192 96 48); damage_detection: the detector U-Net's widths (default 8 16 32 64; grown "
+                   "the same way from a narrower --init-from)")
     p.add_argument("--generator-bottleneck-dilations", type=int, nargs="+", default=None, metavar="DILATION",
                    help="inpainting: one residual block per value in the U-Net's bottleneck (default 1 2 4 8); with "
                    "--init-from a shallower one, the extra blocks start as the identity")
@@ -91,6 +92,8 @@ def parse_args(argv=None):
                    help="inpainting: Jacobi steps per pyramid level smoothing the fill the generator corrects "
                    "(default 10; 0 is the plain pyramid fill of the releases before it)")
     p.add_argument("--identity-weight", type=float, default=None, help="style_transfer: decode(encode(x)) = x")
+    p.add_argument("--skeleton-recall-weight", type=float, default=None,
+                   help="damage_detection: weight of the missed share of the damage's centre lines (thin scratches)")
     p.add_argument("--vgg-path", default=None, help="VGG16Features folder (make data writes data/vgg16)")
     p.add_argument("--backbone-path", default=None,
                    help="colorization: the ImageNet EfficientNet-Lite0 folder (make data writes data/efficientnet_lite0)")
@@ -121,7 +124,8 @@ def parse_args(argv=None):
     args.loss_weights = {"reconstruction": args.reconstruction_weight, "adversarial": args.adversarial_weight,
                          "perceptual": args.perceptual_weight, "feature_matching": args.feature_matching_weight,
                          "r1": args.r1_weight, "content": args.content_weight, "style": args.style_weight,
-                         "distillation": args.distillation_weight, "identity": args.identity_weight}
+                         "distillation": args.distillation_weight, "identity": args.identity_weight,
+                         "skeleton_recall": args.skeleton_recall_weight}
     return args
 
 
@@ -130,9 +134,11 @@ def main(argv=None):
     options = {key: getattr(args, key) for key in ("generator_channels", "generator_bottleneck_dilations",
                                                    "encoder_learning_rate_scale", "generator_bottleneck")
                if getattr(args, key)}
-    if options and args.task not in ("colorization", "inpainting"):
-        raise SystemExit(f"--generator-channels and --generator-bottleneck-dilations apply to colorization and "
-                         f"inpainting, not {args.task}")
+    if options and args.task not in ("colorization", "inpainting", "damage_detection"):
+        raise SystemExit(f"--generator-channels and --generator-bottleneck-dilations apply to colorization, "
+                         f"inpainting and damage_detection, not {args.task}")
+    if args.task == "damage_detection" and set(options) - {"generator_channels"}:
+        raise SystemExit("damage_detection takes --generator-channels only")
     if args.task == "colorization" and "generator_bottleneck_dilations" in options:
         raise SystemExit("--generator-bottleneck-dilations applies to inpainting (the colorizer's encoder is fixed)")
     if args.task != "inpainting" and "generator_bottleneck" in options:

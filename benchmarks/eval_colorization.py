@@ -5,7 +5,7 @@
 
 Each `--data` set gets one table: rows are group x method; PSNR, SSIM, Hasler-Suesstrunk colourfulness CF (and
 the truth's), |dCF|, LPIPS-like VGG16 distance, ms per photo. Groups come from `make data`'s manifest.
-`--temperature` / `--chroma-gain` evaluate extra settings of the first pipeline (choose them on data/val only).
+`--temperature` / `--chroma-gain` / `--chroma-smoothing` evaluate extra settings of the first pipeline (choose them on data/val only).
 `--speed` adds the first pipeline's latency at 512x512 and ~4 MP, its GFLOPs, and OpenCV Navier-Stokes
 inpainting of a 512x512 photo timed in the same run (the reference every task's speed target uses).
 """
@@ -79,6 +79,8 @@ def main():
     parser.add_argument("--max-side", type=int, default=512)
     parser.add_argument("--temperature", type=float, nargs="*", default=[], help="also evaluate these temperatures")
     parser.add_argument("--chroma-gain", type=float, nargs="*", default=[], help="also evaluate these gains")
+    parser.add_argument("--chroma-smoothing", type=float, nargs="*", default=[],
+                        help="also evaluate these chroma smoothing radii (share of the working size)")
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", default=None)
@@ -93,6 +95,8 @@ def main():
         methods[f"{first_name}, temperature {t}"] = lambda image, t=t: first(image=image, temperature=t).images[0]
     for g in args.chroma_gain:
         methods[f"{first_name}, gain {g}"] = lambda image, g=g: first(image=image, chroma_gain=g).images[0]
+    for r in args.chroma_smoothing:
+        methods[f"{first_name}, smoothing {r}"] = lambda image, r=r: first(image=image, chroma_smoothing=r).images[0]
     perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
     groups = load_groups(args.manifest)
 

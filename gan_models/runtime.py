@@ -19,6 +19,20 @@ def onnxruntime_available():
     return all(importlib.util.find_spec(name) is not None for name in ("onnxruntime", "onnx"))
 
 
+def check_runtime(runtime):
+    """A pipeline's `runtime` choice: "onnxruntime", "torch", or "auto" (ONNX Runtime when it is installed and
+    the pipeline runs on the CPU in float32)."""
+    from .errors import InvalidInputError
+
+    if runtime not in ("auto", "torch", "onnxruntime"):
+        raise InvalidInputError(f"runtime must be 'auto', 'torch' or 'onnxruntime', got {runtime!r}.")
+
+
+def wants_onnxruntime(runtime, pipe):
+    on_cpu = pipe.device.type == "cpu" and pipe.dtype == torch.float32
+    return runtime == "onnxruntime" or (runtime == "auto" and on_cpu and onnxruntime_available())
+
+
 class OnnxModule:
     """`module(*tensors)` for NCHW float32 tensors in and out (any height and width; 2-D inputs of a fixed size
     too), run by ONNX Runtime.

@@ -89,3 +89,39 @@ def test_bundled_model_has_learned_colour_on_a_held_out_photo():
     sky_b = lab[0, 2, : truth.height // 5].mean()
     assert sky_b < -5, f"the sky should be blue (b < -5), got b = {sky_b:.1f}"
     assert colorfulness(np.asarray(out)) > 0.4 * colorfulness(np.asarray(truth))
+
+
+def test_onnxruntime_gives_the_pytorch_colours():
+    pytest.importorskip("onnxruntime")
+    by_torch = ColorizationPipeline.from_pretrained(BUNDLED, runtime="torch")
+    by_onnx = ColorizationPipeline.from_pretrained(BUNDLED)  # "auto": float32 on the CPU
+    assert by_torch.onnx is None and by_onnx.onnx is not None
+    image = photo(97, 61)  # odd sizes: padded to a multiple of 32 and cropped back
+    for temperature in (None, 0.9):
+        a, b = (np.asarray(p(image=image, temperature=temperature).images[0], dtype=np.int16)
+                for p in (by_torch, by_onnx))
+        assert a.shape == b.shape == (61, 97, 3) and np.abs(a - b).max() <= 1
+    with pytest.raises(InvalidInputError, match="runtime must be"):
+        ColorizationPipeline.from_pretrained(BUNDLED, runtime="tensorrt")
+    assert tiny_colorization_pipeline().onnx is None  # built in memory: a trainer may still change it
+
+
+def test_guided_filter_evens_out_colour_within_a_surface_but_not_across_its_edge():
+    from gan_models.pipelines.colorization import guided_filter
+
+    guide = np.zeros((64, 64), np.float32)
+    guide[:, 32:] = 0.8  # two surfaces
+    blotches = np.random.default_rng(0).normal(0, 20, (64, 64, 2)).astype(np.float32)
+    source = blotches + np.where(guide[..., None] > 0.5, 30.0, -30.0).astype(np.float32)
+    out = guided_filter(guide, source, radius=8)
+    assert out.shape == source.shape and out[:, :28].std() < 0.25 * source[:, :28].std()
+    assert abs(out[:, 36:].mean() - out[:, :28].mean() - 60) < 6  # the edge keeps its colour step
+
+
+def test_chroma_smoothing_is_checked_and_off_gives_the_plain_result(pipe):
+    image = photo(90, 70)
+    plain = np.asarray(pipe(image=image).images[0])
+    assert np.array_equal(plain, np.asarray(pipe(image=image, chroma_smoothing=0).images[0]))
+    assert pipe(image=image, chroma_smoothing=0.2).images[0].size == (90, 70)
+    with pytest.raises(InvalidInputError, match="chroma_smoothing"):
+        pipe(image=image, chroma_smoothing=2)

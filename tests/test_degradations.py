@@ -19,3 +19,38 @@ def test_old_photo_generator_is_reproducible_with_a_seed():
     a = synthetic_old_photo(photo(64, 64), np.random.default_rng(3))
     b = synthetic_old_photo(photo(64, 64), np.random.default_rng(3))
     assert np.array_equal(np.asarray(a[0]), np.asarray(b[0])) and np.array_equal(a[1], b[1])
+
+
+def test_centre_lines_keep_a_thin_scratch_whole_and_only_the_core_of_a_wide_tear():
+    import cv2
+
+    from gan_models.training.losses import centre_lines
+
+    scratch = np.zeros((120, 120), np.uint8)
+    cv2.line(scratch, (5, 10), (110, 100), 1, 2)
+    tear = np.zeros((120, 120), bool)
+    tear[20:80, 30:90] = True
+    assert np.array_equal(centre_lines(scratch.astype(bool)), scratch.astype(bool))
+    core = centre_lines(tear)
+    assert core[tear].mean() < 0.35 and not core[~tear].any() and core[50, 60]
+    assert not centre_lines(np.zeros((8, 8), bool)).any()
+
+
+def test_skeleton_recall_weighs_a_missed_thin_scratch_far_above_its_share_of_the_pixels():
+    import torch
+
+    from gan_models.training.losses import centre_lines
+    from gan_models.training.recipes import DamageDetectionRecipe
+
+    target = torch.zeros(1, 1, 64, 64)
+    target[..., 10:12, :] = 1  # a scratch across the crop
+    target[..., 30:60, 2:62] = 1  # a wide tear
+    skeleton = torch.from_numpy(centre_lines(target[0, 0].numpy() > 0)).float()[None, None]
+    example = {"target": target, "skeleton": skeleton}
+    sure = lambda mask: (mask * 2 - 1) * 20  # noqa: E731  logits of a confident detector
+    tear_only = target.clone()
+    tear_only[..., 10:12, :] = 0
+    losses = DamageDetectionRecipe().task_losses(sure(tear_only), example)
+    pixel_share = float(target[..., 10:12, :].sum() / target.sum())  # 7% of the damaged pixels
+    assert float(losses["skeleton_recall"]) > 3 * pixel_share
+    assert float(DamageDetectionRecipe().task_losses(sure(target), example)["skeleton_recall"]) < 0.01

@@ -145,8 +145,9 @@ def test_damage_detection_training_exports_a_detector_with_mask_metrics(tiny_dat
     from gan_models import DamageDetectionPipeline
 
     summary = run_task("damage_detection", tiny_data / "train", tmp_path, "--val-data", tiny_data / "val",
-                       "--eval-steps", "2")
+                       "--eval-steps", "2", "--skeleton-recall-weight", "1")
     assert {"detector", "black-hat/top-hat"} <= set(summary["metrics"])
+    assert json.loads(summary["training"]["loss weights"])["skeleton_recall"] == 1
     assert 0 <= summary["metrics"]["detector"]["f1"] <= 1
     assert not (tmp_path / "pipeline" / "discriminator").exists()
     mask = DamageDetectionPipeline.from_pretrained(tmp_path / "pipeline")(image=photo(50, 40)).images[0]

@@ -68,11 +68,18 @@ class ColorizationUNet(ModelMixin, ConfigMixin):
         probabilities = torch.softmax(logits.float() / temperature, dim=1)
         return torch.einsum("nkhw,kc->nchw", probabilities, self.bin_centres.float())
 
+    def chroma(self, logits, height, width, temperature=None):
+        """Bin logits of a padded input -> ab / AB_SCALE at the unpadded input size (height x width)."""
+        return F.interpolate(self.annealed_mean(logits, temperature), scale_factor=self.output_stride,
+                             mode="bilinear", align_corners=False)[..., :height, :width]
+
     def forward(self, luminance, temperature=None, return_logits=False):
-        height, width = luminance.shape[-2:]
-        pad_h, pad_w = -height % 32, -width % 32
-        padded = F.pad(luminance, (0, pad_w, 0, pad_h), mode="replicate") if pad_h or pad_w else luminance
-        logits = self.logits(padded)
-        ab = F.interpolate(self.annealed_mean(logits, temperature), scale_factor=self.output_stride, mode="bilinear",
-                           align_corners=False)[..., :height, :width]
+        logits = self.logits(pad_to_multiple(luminance, 32))
+        ab = self.chroma(logits, *luminance.shape[-2:], temperature)
         return (ab, logits) if return_logits else ab
+
+
+def pad_to_multiple(x, multiple):
+    """Replicate-pad the bottom and right of an NCHW tensor to a multiple of `multiple`."""
+    pad_h, pad_w = -x.shape[-2] % multiple, -x.shape[-1] % multiple
+    return F.pad(x, (0, pad_w, 0, pad_h), mode="replicate") if pad_h or pad_w else x

@@ -1,14 +1,18 @@
 """Automatic colorization: predict ab from L at a working resolution, re-attach full-resolution L."""
+import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from ..color import denormalize_ab, lab_to_rgb, normalize_l, rgb_to_lab
+from ..color import denormalize_ab, lab_array_to_rgb, luminance_array, normalize_l
+from ..errors import InvalidInputError
 from ..image_io import check_size, to_rgb
 from ..models import ColorizationUNet, PatchGANDiscriminator, UNetGenerator
+from ..models.colorization_unet import pad_to_multiple
+from ..runtime import OnnxModule, check_runtime, onnxruntime_available, wants_onnxruntime
 from .base import BasePipeline, ImagePipelineOutput
-from .resize import fit_within, pil_to_tensor
+from .resize import fit_within
 
 STRIP_PIXELS = 1 << 20  # full-resolution Lab work is done a strip of about 1 MP at a time
 
@@ -22,31 +26,96 @@ class ColorizationPipeline(BasePipeline):
 
     The generator is a ColorizationUNet (v2: pretrained encoder, colour distribution; `temperature` sets how
     vivid its annealed mean is, None = the network's default) or a v1 UNetGenerator (direct ab regression).
+    On the CPU in float32 a v2 network runs through ONNX Runtime when it is installed (`runtime="torch"` keeps
+    PyTorch; see `gan_models.runtime`).
     """
 
     components = {"generator": (ColorizationUNet, UNetGenerator), "discriminator": PatchGANDiscriminator}
-    default_config = {"working_size": 256, "chroma_gain": 1.0, "temperature": None}
+    default_config = {"working_size": 256, "chroma_gain": 1.0, "temperature": None, "chroma_smoothing": 0.0}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.onnx = None  # an OnnxModule of the v2 network's bin logits once use_onnxruntime() ran
+
+    @classmethod
+    def from_pretrained(cls, source, runtime="auto", **kwargs):
+        check_runtime(runtime)
+        pipe = super().from_pretrained(source, **kwargs)
+        if isinstance(pipe.generator, ColorizationUNet) and wants_onnxruntime(runtime, pipe):
+            pipe.use_onnxruntime()
+        return pipe
+
+    def use_onnxruntime(self, enabled=True):
+        """Run the v2 network's logits through ONNX Runtime on the CPU (float32), exported from the weights as they
+        are now: call again after changing them."""
+        self.onnx = None
+        if enabled:
+            if not onnxruntime_available():
+                raise ImportError("ONNX Runtime execution needs `pip install onnx onnxruntime`.")
+            self.onnx = OnnxModule(LogitsGraph(self.generator), (torch.zeros(1, 1, 64, 64),))
+        return self
 
     @torch.no_grad()
-    def __call__(self, image, chroma_gain=None, temperature=None, return_dict=True):
+    def __call__(self, image, chroma_gain=None, temperature=None, chroma_smoothing=None, return_dict=True):
+        """`chroma_smoothing` (0 = off): the radius, as a share of the working size, of an edge-aware filter that
+        evens out the colour within each surface (guided by the luminance), so a flat table the network paints in
+        blotches of different colours comes out one muted colour."""
         gain = self.config["chroma_gain"] if chroma_gain is None else float(chroma_gain)
         temperature = self.config["temperature"] if temperature is None else float(temperature)
-        images = [self.colorize(to_rgb(item), gain, temperature) for item in self.as_list(image)]
+        smoothing = self.config["chroma_smoothing"] if chroma_smoothing is None else float(chroma_smoothing)
+        if not 0.0 <= smoothing <= 1.0:
+            raise InvalidInputError(f"chroma_smoothing must be between 0 and 1, got {smoothing}.")
+        images = [self.colorize(to_rgb(item), gain, temperature, smoothing) for item in self.as_list(image)]
         return ImagePipelineOutput(images=images) if return_dict else (images,)
 
     def predict_ab(self, luminance, temperature=None):
         """L in [0, 100], 1x1xhxw -> ab (Lab units), 1x2xhxw, at the same size."""
-        options = {"temperature": temperature} if isinstance(self.generator, ColorizationUNet) else {}
-        ab = self.generator(normalize_l(luminance).to(self.device, self.dtype), **options)
+        x = normalize_l(luminance).to(self.device, self.dtype)
+        if self.onnx is not None and self.device.type == "cpu" and self.dtype == torch.float32:
+            ab = self.generator.chroma(self.onnx(pad_to_multiple(x, 32)), *x.shape[-2:], temperature)
+        elif isinstance(self.generator, ColorizationUNet):
+            ab = self.generator(x, temperature=temperature)
+        else:
+            ab = self.generator(x)
         return denormalize_ab(ab.float().cpu())
 
-    def colorize(self, rgb, gain, temperature=None):
+    def colorize(self, rgb, gain, temperature=None, smoothing=0.0):
         check_size(rgb)
         width, height = rgb.size
         small_size = fit_within(width, height, self.config["working_size"])
         small = rgb.resize(small_size, Image.BICUBIC) if small_size != rgb.size else rgb
-        ab = self.predict_ab(rgb_to_lab(pil_to_tensor(small))[:, :1], temperature) * gain
+        luminance = luminance_array(np.asarray(small))
+        ab = self.predict_ab(torch.from_numpy(luminance)[None, None], temperature) * gain
+        if smoothing > 0:
+            radius = max(1, round(smoothing * max(small_size)))
+            ab = torch.from_numpy(guided_filter(luminance / 100, ab[0].permute(1, 2, 0).numpy(), radius))
+            ab = ab.permute(2, 0, 1)[None]
         return reattach_chroma(rgb, ab)
+
+
+class LogitsGraph(torch.nn.Module):
+    """What ONNX Runtime runs: padded L -> bin logits (the annealed mean stays in PyTorch, where the temperature
+    is a call argument)."""
+
+    def __init__(self, network):
+        super().__init__()
+        self.network = network
+
+    def forward(self, luminance):
+        return self.network.logits(luminance)
+
+
+def guided_filter(guide, source, radius, eps=1e-3):
+    """He et al.'s guided filter: `source` (HxWxC float32) smoothed over (2 radius + 1)-pixel boxes, except across
+    edges of `guide` (HxW, values in 0..1) stronger than about sqrt(eps)."""
+    box = lambda x: cv2.blur(x, (2 * radius + 1, 2 * radius + 1), borderType=cv2.BORDER_REFLECT)  # noqa: E731
+    guide = guide.astype(np.float32)[..., None]
+    mean_guide, mean_source = box(guide[..., 0])[..., None], box(source).reshape(source.shape)
+    covariance = box(guide * source).reshape(source.shape) - mean_guide * mean_source
+    variance = box(guide[..., 0] ** 2)[..., None] - mean_guide ** 2
+    slope = covariance / (variance + eps)
+    offset = mean_source - slope * mean_guide
+    return (box(slope).reshape(source.shape) * guide + box(offset).reshape(source.shape)).astype(np.float32)
 
 
 def reattach_chroma(rgb, ab):
@@ -60,8 +129,8 @@ def reattach_chroma(rgb, ab):
         bottom = min(height, top + rows_per_strip)
         ys = (torch.arange(top, bottom, dtype=torch.float32) + 0.5) / height * 2 - 1
         grid = torch.stack(torch.meshgrid(ys, xs, indexing="ij")[::-1], dim=-1).unsqueeze(0)
-        strip_ab = F.grid_sample(ab, grid, mode="bilinear", padding_mode="border", align_corners=False)
-        strip = torch.tensor(source[top:bottom]).permute(2, 0, 1).unsqueeze(0).float() / 255.0
-        lab = torch.cat([rgb_to_lab(strip)[:, :1], strip_ab], dim=1)
-        out[top:bottom] = (lab_to_rgb(lab)[0].permute(1, 2, 0) * 255 + 0.5).to(torch.uint8).numpy()
+        strip_ab = F.grid_sample(ab.float(), grid, mode="bilinear", padding_mode="border", align_corners=False)
+        lab = np.concatenate([luminance_array(source[top:bottom])[..., None], strip_ab[0].permute(1, 2, 0).numpy()],
+                             axis=-1)
+        out[top:bottom] = lab_array_to_rgb(lab)
     return Image.fromarray(out)

@@ -12,7 +12,7 @@ from ..errors import InvalidInputError
 from ..image_io import check_size, to_rgb
 from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder, UNetGenerator
 from ..models.adain import adain
-from ..runtime import OnnxModule, onnxruntime_available
+from ..runtime import OnnxModule, check_runtime, onnxruntime_available, wants_onnxruntime
 from .base import BasePipeline, ImagePipelineOutput, resolve_folder
 from .resize import channels_last, fit_within, pil_to_tensor, tensor_to_pil
 from .vintage import apply_vintage, to_full_size, working_tensor
@@ -154,11 +154,9 @@ class StyleTransferPipeline(BasePipeline):
     # ---- presets travel with the folder (styles/*.jpg) ------------------------------------------
     @classmethod
     def from_pretrained(cls, source, runtime="auto", **kwargs):
-        if runtime not in ("auto", "torch", "onnxruntime"):
-            raise InvalidInputError(f"runtime must be 'auto', 'torch' or 'onnxruntime', got {runtime!r}.")
+        check_runtime(runtime)
         pipe = super().from_pretrained(source, **kwargs)
-        on_cpu = pipe.device.type == "cpu" and pipe.dtype == torch.float32
-        if runtime == "onnxruntime" or (runtime == "auto" and on_cpu and onnxruntime_available()):
+        if wants_onnxruntime(runtime, pipe):
             pipe.use_onnxruntime()
         hub_kwargs = {k: v for k, v in kwargs.items() if k not in ("torch_dtype", "device", "variant",
                                                                       "load_discriminator")}
