@@ -150,7 +150,7 @@ bundle: install
 		--metrics benchmarks/results/style_transfer.json \
 		--preset van-gogh-cafe-terrace=data/art/e89d77e95eee.jpg van-gogh-harvest=data/art/2aee8d38e24e.jpg \
 		van-gogh-church-at-auvers=data/art_val/a935b3165915.jpg van-gogh-night-cafe=data/art/8e500088d1ca.jpg
-	$(BIN)/python scripts/bundle_pipeline.py runs/colorization-v2/pipeline pretrained/colorization \
+	$(BIN)/python scripts/bundle_pipeline.py runs/colorization-v2/pipeline pretrained/colorization --set chroma_smoothing=0.06 \
 		--notes docs/colorization_card.md --metrics benchmarks/results/colorization_v2.json
 	$(BIN)/python scripts/bundle_pipeline.py runs/upscale/pipeline pretrained/upscale \
 		--notes docs/upscale_card.md --metrics benchmarks/results/upscale.json

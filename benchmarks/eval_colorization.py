@@ -72,8 +72,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pipeline", nargs="+", default=["gan_models=pretrained/colorization"],
                         help="NAME=FOLDER (or FOLDER) of each colorization pipeline to compare")
-    parser.add_argument("--data", nargs="+", default=["test=data/test", "varied=data/varied"],
-                        help="NAME=FOLDER of each photo set")
+    parser.add_argument("--data", nargs="*", default=["test=data/test", "varied=data/varied"],
+                        help="NAME=FOLDER of each photo set (none: speed only)")
     parser.add_argument("--manifest", default="data/manifest.json", help="make data's manifest (scene groups)")
     parser.add_argument("--vgg-path", default="data/vgg16", help="VGG16Features folder for the LPIPS-like metric")
     parser.add_argument("--max-side", type=int, default=512)
@@ -83,11 +83,13 @@ def main():
                         help="also evaluate these chroma smoothing radii (share of the working size)")
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runtime", default="auto", choices=["auto", "torch", "onnxruntime"],
+                        help="how the colorizers run on the CPU (auto: ONNX Runtime when installed)")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
-    pipes = {name: ColorizationPipeline.from_pretrained(path, load_discriminator=False)
+    pipes = {name: ColorizationPipeline.from_pretrained(path, load_discriminator=False, runtime=args.runtime)
              for name, path in named(args.pipeline, "gan_models").items()}
     first_name, first = next(iter(pipes.items()))
     methods = {name: (lambda pipe: lambda image: pipe(image=image).images[0])(pipe) for name, pipe in pipes.items()}

@@ -54,3 +54,14 @@ def test_skeleton_recall_weighs_a_missed_thin_scratch_far_above_its_share_of_the
     pixel_share = float(target[..., 10:12, :].sum() / target.sum())  # 7% of the damaged pixels
     assert float(losses["skeleton_recall"]) > 3 * pixel_share
     assert float(DamageDetectionRecipe().task_losses(sure(target), example)["skeleton_recall"]) < 0.01
+
+
+def test_rescan_keeps_the_size_and_changes_tone_blur_or_compression_reproducibly():
+    from gan_models.training.degradations import rescan
+
+    damaged, _ = synthetic_old_photo(photo(96, 64), np.random.default_rng(0))
+    outs = [rescan(damaged, np.random.default_rng(seed)) for seed in range(12)]
+    assert all(out.size == damaged.size and out.mode == "RGB" for out in outs)
+    assert np.array_equal(np.asarray(outs[2]), np.asarray(rescan(damaged, np.random.default_rng(2))))
+    change = [np.abs(np.asarray(out, dtype=int) - np.asarray(damaged, dtype=int)).mean() for out in outs]
+    assert sum(c > 0.5 for c in change) >= 6 and max(change) > 15  # each step half of the time; re-toning is strong

@@ -125,7 +125,8 @@ def run_client(mode, workdir, hf_home, endpoint, offline=False, script=CLIENT):
 def check_report(report):
     assert report["keys_equal"] and report["n_tensors"] > 0
     assert report["mismatched"] == []
-    assert report["config"] == report["ref_config"] == {"working_size": 64, "chroma_gain": 1.0, "temperature": None}
+    assert report["config"] == report["ref_config"] == {"working_size": 64, "chroma_gain": 1.0, "temperature": None,
+                                                      "chroma_smoothing": 0.0}
     assert report["card_equal"] and "# gan_models colorization" in report["card"]
     assert "Round-trip test card." in report["card"]
     assert report["pixels_equal"] and report["colorful"]

@@ -145,7 +145,7 @@ def test_damage_detection_training_exports_a_detector_with_mask_metrics(tiny_dat
     from gan_models import DamageDetectionPipeline
 
     summary = run_task("damage_detection", tiny_data / "train", tmp_path, "--val-data", tiny_data / "val",
-                       "--eval-steps", "2", "--skeleton-recall-weight", "1")
+                       "--eval-steps", "2", "--skeleton-recall-weight", "1", "--rescan-probability", "0.5")
     assert {"detector", "black-hat/top-hat"} <= set(summary["metrics"])
     assert json.loads(summary["training"]["loss weights"])["skeleton_recall"] == 1
     assert 0 <= summary["metrics"]["detector"]["f1"] <= 1
@@ -305,9 +305,12 @@ def test_generator_widths_are_refused_for_tasks_without_a_unet(tmp_path):
     sys.path.insert(0, ROOT)
     from train_accelerate import main
 
-    with pytest.raises(SystemExit, match="apply to colorization and inpainting"):
+    with pytest.raises(SystemExit, match="apply to colorization, inpainting and damage_detection"):
         main(["--task", "vintage", "--train-data", str(tmp_path), "--output-dir", str(tmp_path / "out"),
               "--generator-channels", "8", "16"])
+    with pytest.raises(SystemExit, match="damage_detection takes --generator-channels only"):
+        main(["--task", "damage_detection", "--train-data", str(tmp_path), "--output-dir", str(tmp_path / "out"),
+              "--generator-channels", "8", "16", "32", "64", "--generator-bottleneck-dilations", "1", "2"])
 
 
 def train_main(*argv):

@@ -84,8 +84,8 @@ def response_methods(pipe):
     """{name: (image -> 0..255 response, candidate thresholds, threshold unit)} for the detector(s) in `pipe` (one
     pipeline, or {name: pipeline} to compare several) and the classical black-hat/top-hat detector."""
     detectors = pipe if isinstance(pipe, dict) else {"detector": pipe}
-    methods = {name: (lambda image, p=p: p.probability(image) * 255, np.arange(0.02, 0.96, 0.03) * 255, 255)
-               for name, p in detectors.items()}
+    candidates = np.r_[np.arange(0.02, 0.96, 0.03), 0.97, 0.98, 0.99] * 255  # fine at the top: sure detectors
+    methods = {name: (lambda image, p=p: p.probability(image) * 255, candidates, 255) for name, p in detectors.items()}
     methods["black-hat/top-hat"] = (morphological_response, np.arange(10, 130, 5), 1)
     return methods
 

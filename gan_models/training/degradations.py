@@ -256,3 +256,23 @@ def second_order_degradation(hr, scale, rng):
         x = jpeg(random_noise(x, rng, 15), rng.uniform(30, 95))
         out.append(x)
     return torch.cat(out).to(hr.device, hr.dtype) * 2 - 1
+
+
+def rescan(image, rng):
+    """A damaged print as it comes back from a scanner, for a detector that must not depend on how the damage was
+    drawn: any colour cast (cool and warm tones, not only sepia), optical blur that softens the strokes' edges,
+    and JPEG again. PIL RGB in, PIL RGB out; the damage mask is unchanged."""
+    import numpy as np
+    from PIL import Image
+
+    x = torch.from_numpy(np.asarray(image, dtype=np.float32) / 255).permute(2, 0, 1)[None]
+    if rng.random() < 0.5:  # re-tone: the luminance under a random paper colour and ink colour
+        gray = (x * torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)).sum(1, keepdim=True)
+        paper, ink = (torch.tensor(rng.uniform(*span, 3), dtype=torch.float32).view(1, 3, 1, 1)
+                      for span in ((0.6, 1.0), (0.0, 0.25)))
+        x = ink + gray * (paper - ink)
+    if rng.random() < 0.5:
+        x = random_blur(x, rng, 1.2)
+    if rng.random() < 0.5:
+        x = jpeg(x, rng.uniform(40, 95))
+    return Image.fromarray((x[0].clamp(0, 1).permute(1, 2, 0).numpy() * 255 + 0.5).astype(np.uint8))

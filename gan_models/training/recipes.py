@@ -289,7 +289,9 @@ class DamageDetectionRecipe(Recipe):
         self.rng = np.random.default_rng(seed)
 
     def setup(self, args, device):
-        """`--aging-generator`: a trained vintage generator used as a learned degradation on some crops."""
+        """`--aging-generator`: a trained vintage generator used as a learned degradation on some crops;
+        `--rescan-probability`: the share of damaged crops re-toned, blurred and re-compressed after the damage."""
+        self.rescan_probability = getattr(args, "rescan_probability", 0.0) or 0.0
         self.aging = None
         if getattr(args, "aging_generator", None):
             from ..pipelines import VintagePipeline
@@ -305,7 +307,7 @@ class DamageDetectionRecipe(Recipe):
         import numpy as np
         from PIL import Image
 
-        from .degradations import synthetic_old_photo
+        from .degradations import rescan, synthetic_old_photo
 
         if getattr(self, "aging", None) is not None:
             from ..pipelines.vintage import vintage_inputs
@@ -320,6 +322,8 @@ class DamageDetectionRecipe(Recipe):
             # damage sized for scans 1-4x the crop: the detector then works on whole photos up to ~1 MP
             side = photo.shape[0] * self.rng.uniform(1.0, 4.0)
             image, mask = synthetic_old_photo(Image.fromarray(photo), self.rng, self.rng.uniform(0.3, 1.3), side)
+            if self.rng.random() < getattr(self, "rescan_probability", 0.0):
+                image = rescan(image, self.rng)
             damaged.append(np.asarray(image))
             masks.append(mask)
         inputs = torch.from_numpy(np.stack(damaged)).permute(0, 3, 1, 2).float().to(clean.device) / 127.5 - 1
