@@ -15,7 +15,7 @@ endif
 	experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips \
 	experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content \
 	experiment-inpainting-scale experiment-inpainting-scale-control experiment-colorization-rooms \
-	experiment-detector-crop384 experiment-detector-skeleton
+	experiment-detector-crop384 experiment-detector-skeleton experiment-detector-rescan
 
 STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 
@@ -333,3 +333,14 @@ experiment-detector-skeleton: install
 	$(DETECTOR_FINETUNE) --skeleton-recall-weight 1 --output-dir runs/det_skel15 & wait
 	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
 		control=runs/det_control15/pipeline skeleton=runs/det_skel15/pipeline
+
+# Round 2 of the above, then the 60-minute run of the best arm (skeleton recall + re-scan): runs/detector_v4, not shipped
+# (docs/training-history.md, "Thin strokes and a re-scan augmentation")
+experiment-detector-rescan: install
+	$(DETECTOR_FINETUNE) --skeleton-recall-weight 1 --generator-channels 16 32 64 128 --output-dir runs/det_wide15 & \
+	$(DETECTOR_FINETUNE) --skeleton-recall-weight 1 --rescan-probability 0.5 --output-dir runs/det_rescan15 & wait
+	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
+		skeleton=runs/det_skel15/pipeline wide=runs/det_wide15/pipeline rescan=runs/det_rescan15/pipeline
+	$(DETECTOR_FINETUNE:15=60) --skeleton-recall-weight 1 --rescan-probability 0.5 --output-dir runs/detector_v4
+	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
+		skeleton15=runs/det_skel15/pipeline rescan15=runs/det_rescan15/pipeline v4=runs/detector_v4/pipeline
