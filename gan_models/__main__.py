@@ -31,6 +31,8 @@ def parse_args(argv=None):
 
     sub = command("colorize", "black-and-white photos -> colour")
     sub.add_argument("--vividness", type=float, default=None, help="chroma gain (default: the model's)")
+    sub.add_argument("--smoothing", type=float, default=None,
+                     help="evens colour out within surfaces, 0 (off) to 1 (default: the model's)")
     sub = command("inpaint", "fill the white part of a mask")
     sub.add_argument("--mask", default=None, help="one mask for every input")
     sub.add_argument("--mask-suffix", default="_mask", help="else <name><suffix>.<ext> beside each input")
@@ -78,7 +80,7 @@ def mask_beside(path, suffix):
 def run_one(pipe, args, path):
     """The task's result image(s) for one input: {suffix: PIL image}."""
     if args.command == "colorize":
-        return {"": pipe(image=path, chroma_gain=args.vividness).images[0]}
+        return {"": pipe(image=path, chroma_gain=args.vividness, chroma_smoothing=args.smoothing).images[0]}
     if args.command == "inpaint":
         mask = args.mask or mask_beside(path, args.mask_suffix)
         if mask is None:

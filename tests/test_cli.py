@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -110,3 +111,15 @@ def test_missing_model_and_no_inputs_are_reported(tmp_path):
     empty.mkdir()
     result = run_cli("colorize", empty, "-o", tmp_path / "out")
     assert result.returncode == 2 and "no input images" in result.stderr
+
+
+def test_colorize_smoothing_option_changes_the_colours_and_refuses_bad_values(tmp_path):
+    Image.open(os.path.join(ROOT, "tests", "data", "held_out_sky.jpg")).convert("L").save(tmp_path / "a.png")
+    for value, folder in (("0", "off"), ("0.3", "on")):
+        result = run_cli("colorize", tmp_path / "a.png", "-o", tmp_path / folder, "--smoothing", value)
+        assert result.returncode == 0, result.stdout + result.stderr
+    off, on = (np.asarray(Image.open(tmp_path / f / "a_colorized.png"), dtype=int) for f in ("off", "on"))
+    assert off.shape == on.shape and np.abs(off - on).mean() > 0.5
+    result = run_cli("colorize", tmp_path / "a.png", "-o", tmp_path / "bad", "--smoothing", "3")
+    assert result.returncode != 0 and "chroma_smoothing must be between 0 and 1" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
