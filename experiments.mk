@@ -344,3 +344,6 @@ experiment-detector-rescan: install
 	$(DETECTOR_FINETUNE:15=60) --skeleton-recall-weight 1 --rescan-probability 0.5 --output-dir runs/detector_v4
 	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
 		skeleton15=runs/det_skel15/pipeline rescan15=runs/det_rescan15/pipeline v4=runs/detector_v4/pipeline
+	$(DETECTOR_FINETUNE) --skeleton-recall-weight 1 --rescan-probability 0.2 --output-dir runs/det_rescan02_15
+	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
+		rescan15=runs/det_rescan15/pipeline rescan02_15=runs/det_rescan02_15/pipeline
