@@ -292,6 +292,7 @@ class DamageDetectionRecipe(Recipe):
         """`--aging-generator`: a trained vintage generator used as a learned degradation on some crops;
         `--rescan-probability`: the share of damaged crops re-toned, blurred and re-compressed after the damage."""
         self.rescan_probability = getattr(args, "rescan_probability", 0.0) or 0.0
+        self.skeleton_targets = bool((getattr(args, "loss_weights", None) or {}).get("skeleton_recall"))
         self.aging = None
         if getattr(args, "aging_generator", None):
             from ..pipelines import VintagePipeline
@@ -328,8 +329,11 @@ class DamageDetectionRecipe(Recipe):
             masks.append(mask)
         inputs = torch.from_numpy(np.stack(damaged)).permute(0, 3, 1, 2).float().to(clean.device) / 127.5 - 1
         target = torch.from_numpy(np.stack(masks)).unsqueeze(1).float().to(clean.device)
-        skeleton = torch.from_numpy(np.stack([centre_lines(mask) for mask in masks])).unsqueeze(1).float()
-        return {"inputs": inputs, "target": target, "skeleton": skeleton.to(clean.device), "clean": clean}
+        example = {"inputs": inputs, "target": target, "clean": clean}
+        if getattr(self, "skeleton_targets", False):  # centre lines only when their loss term is on (~10% of a step)
+            skeleton = torch.from_numpy(np.stack([centre_lines(mask) for mask in masks])).unsqueeze(1).float()
+            example["skeleton"] = skeleton.to(clean.device)
+        return example
 
     def task_losses(self, logits, example):
         target = example["target"]
@@ -337,9 +341,11 @@ class DamageDetectionRecipe(Recipe):
             logits, target, pos_weight=torch.tensor(self.positive_weight, device=logits.device))
         probability = torch.sigmoid(logits)
         dice = 1 - (2 * (probability * target).sum() + 1) / (probability.sum() + target.sum() + 1)
-        skeleton = example["skeleton"]
-        skeleton_recall = 1 - ((probability * skeleton).sum() + 1) / (skeleton.sum() + 1)
-        return {"reconstruction": bce + dice, "skeleton_recall": skeleton_recall}
+        losses = {"reconstruction": bce + dice}
+        if "skeleton" in example:
+            skeleton = example["skeleton"]
+            losses["skeleton_recall"] = 1 - ((probability * skeleton).sum() + 1) / (skeleton.sum() + 1)
+        return losses
 
     def sample_row(self, logits, example):
         as_rgb = lambda mask: (mask * 2 - 1).repeat(1, 3, 1, 1)  # noqa: E731
