@@ -85,6 +85,9 @@ def parse_args(argv=None):
                    "narrower one, the extra channels start unread); colorization: the decoder's widths at strides "
                    "16, 8, 4 (default 192 96 48); damage_detection: the detector U-Net's widths (default 8 16 32 64; grown "
                    "the same way from a narrower --init-from)")
+    p.add_argument("--upscale-factor", type=int, choices=(2, 4), default=None,
+                   help="upscale: the network's factor (default 4); x2 runs at half the input's resolution, and "
+                   "--init-from an x4 pipeline starts it as that network on the input at half size")
     p.add_argument("--generator-bottleneck-dilations", type=int, nargs="+", default=None, metavar="DILATION",
                    help="inpainting: one residual block per value in the U-Net's bottleneck (default 1 2 4 8); with "
                    "--init-from a shallower one, the extra blocks start as the identity")
@@ -135,9 +138,12 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     options = {key: getattr(args, key) for key in ("generator_channels", "generator_bottleneck_dilations",
-                                                   "encoder_learning_rate_scale", "generator_bottleneck")
+                                                   "encoder_learning_rate_scale", "generator_bottleneck",
+                                                   "upscale_factor")
                if getattr(args, key)}
-    if options and args.task not in ("colorization", "inpainting", "damage_detection"):
+    if args.task != "upscale" and "upscale_factor" in options:
+        raise SystemExit("--upscale-factor applies to upscale")
+    if set(options) - {"upscale_factor"} and args.task not in ("colorization", "inpainting", "damage_detection"):
         raise SystemExit(f"--generator-channels and --generator-bottleneck-dilations apply to colorization, "
                          f"inpainting and damage_detection, not {args.task}")
     if args.task == "damage_detection" and set(options) - {"generator_channels"}:

@@ -53,8 +53,12 @@ def speed_report(pipe, pipeline_folder, runs=3):
     x2_ms = time_call(lambda: pipe(image=photo, scale=2), runs)
     x4_ms = time_call(lambda: pipe(image=test_image(256, 256), scale=4), runs)
     two_mp = time_call(lambda: pipe(image=test_image(1632, 1224), scale=2), 1)
-    scale = pipe.upscaler.config.scale
-    per_mp = gflops(pipe.upscaler, torch.zeros(1, 3, 256, 256)) / (256 * 256 * scale * scale / 1e6)
+    per_mp = {scale: gflops(pipe.network(scale), torch.zeros(1, 3, 256, 256)) / (256 * 256 * scale * scale / 1e6)
+              for scale in pipe.scales}
+    x2_network = "its own network, at half the input's resolution" if pipe.upscaler_x2 is not None else \
+        f"the x{pipe.upscaler.config.scale} network, averaged over 2x2 pixels"
+    parameters = sum(p.numel() for net in {id(pipe.network(s)): pipe.network(s) for s in pipe.scales}.values()
+                     for p in net.parameters())
     memory = subprocess.run([sys.executable, "-c", PEAK_MEMORY.format(root=ROOT, pipeline=pipeline_folder)],
                             capture_output=True, text=True)
     loaded, peak = (float(v) for v in memory.stdout.split()) if memory.returncode == 0 else (float("nan"),) * 2
@@ -62,9 +66,8 @@ def speed_report(pipe, pipeline_folder, runs=3):
             f"| what | ms |\n|---|---|\n| OpenCV NS inpainting, 512x512, 180x120 hole | {ns_ms:.0f} |\n"
             f"| x2, 512x512 -> 1024x1024 | {x2_ms:.0f} ({x2_ms / ns_ms:.1f}x OpenCV NS) |\n"
             f"| x4, 256x256 -> 1024x1024 | {x4_ms:.0f} |\n| x2, 1632x1224 (2 MP) | {two_mp:.0f} |\n\n"
-            f"Network: {per_mp:.1f} GFLOPs per output megapixel at x{scale} (x2 runs the x{scale} network and "
-            f"averages 2x2 pixels: {per_mp * scale * scale / 4:.1f} per x2 output megapixel), "
-            f"{sum(p.numel() for p in pipe.upscaler.parameters()) / 1e3:.0f} k parameters. "
+            f"GFLOPs per output megapixel: " + ", ".join(f"x{s} {v:.1f}" for s, v in per_mp.items()) +
+            f" (x2 runs {x2_network}); {parameters / 1e3:.0f} k parameters in all. "
             f"12 MP photo (4000x3000) at x2: peak RSS {peak:.0f} MB, {peak - loaded:.0f} MB above the loaded model "
             f"(the 48 MP result alone is {4000 * 3000 * 4 * 3 / 2 ** 20:.0f} MB).")
 

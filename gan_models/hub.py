@@ -12,6 +12,7 @@ COMPONENT_ROLES = {"generator": "EMA weights", "discriminator": "the critic, for
                    "encoder": "the compact VGG16-derived encoder", "decoder": "the AdaIN decoder",
                    "vintage": 'the "vintage" preset generator', "detector": "the damage detector",
                    "upscaler": "EMA weights of the x4 network",
+                   "upscaler_x2": "EMA weights of the x2 network (runs at half the input resolution)",
                    "vintage_discriminator": 'the "vintage" generator\'s critic, for fine-tuning'}
 
 

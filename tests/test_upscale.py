@@ -15,25 +15,50 @@ from helpers import photo, tiny_restoration_pipeline
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def tiny_upscale_pipeline(tile_size=192):
+def tiny_net(scale=4, unshuffle=1):
     torch.manual_seed(0)
-    net = CompactUpscaler(scale=4, channels=8, num_convs=3)
+    net = CompactUpscaler(scale=scale, channels=8, num_convs=3, unshuffle=unshuffle)
     torch.nn.init.normal_(net.body[-1].weight, std=0.05)  # a non-trivial residual, not just the bilinear start
-    return UpscalePipeline(upscaler=net, tile_size=tile_size)
+    return net
 
 
-@pytest.mark.parametrize("scale", [2, 4])
-def test_output_is_exactly_scale_times_the_input_for_odd_sizes(scale):
-    out = tiny_upscale_pipeline()(image=photo(37, 23), scale=scale).images[0]
+def tiny_upscale_pipeline(tile_size=192, with_x2=False):
+    return UpscalePipeline(upscaler=tiny_net(), upscaler_x2=tiny_net(2, 2) if with_x2 else None, tile_size=tile_size)
+
+
+@pytest.mark.parametrize("scale,with_x2", [(2, False), (4, False), (2, True)])
+def test_output_is_exactly_scale_times_the_input_for_odd_sizes(scale, with_x2):
+    out = tiny_upscale_pipeline(with_x2=with_x2)(image=photo(37, 23), scale=scale).images[0]
     assert out.size == (37 * scale, 23 * scale) and out.mode == "RGB"
 
 
-@pytest.mark.parametrize("scale", [2, 4])
-def test_tiles_join_without_seams(scale):
+@pytest.mark.parametrize("scale,with_x2,tile_size", [(2, False, 16), (4, False, 16), (2, True, 15)])
+def test_tiles_join_without_seams(scale, with_x2, tile_size):
     image = photo(75, 53, seed=3)
-    whole = np.asarray(tiny_upscale_pipeline(tile_size=512)(image=image, scale=scale).images[0]).astype(int)
-    tiled = np.asarray(tiny_upscale_pipeline(tile_size=16)(image=image, scale=scale).images[0]).astype(int)
-    assert np.abs(whole - tiled).max() <= 1
+    whole = tiny_upscale_pipeline(tile_size=512, with_x2=with_x2)(image=image, scale=scale).images[0]
+    tiled = tiny_upscale_pipeline(tile_size=tile_size, with_x2=with_x2)(image=image, scale=scale).images[0]
+    assert np.abs(np.asarray(whole).astype(int) - np.asarray(tiled).astype(int)).max() <= 1
+
+
+def test_x2_uses_its_own_network_when_the_folder_has_one():
+    image = photo(30, 22, seed=5)
+    plain, with_x2 = tiny_upscale_pipeline(), tiny_upscale_pipeline(with_x2=True)
+    assert np.array_equal(np.asarray(plain(image=image, scale=4).images[0]),
+                          np.asarray(with_x2(image=image, scale=4).images[0]))
+    assert not np.array_equal(np.asarray(plain(image=image, scale=2).images[0]),
+                              np.asarray(with_x2(image=image, scale=2).images[0]))
+    with pytest.raises(InvalidInputError, match=r"scale must be one of \[2\]"):
+        UpscalePipeline(upscaler=tiny_net(2, 2))(image=image, scale=4)
+
+
+def test_an_x2_network_grown_from_an_x4_one_starts_as_it_on_the_half_size_input():
+    x4, x2 = tiny_net(), CompactUpscaler(scale=2, channels=8, num_convs=3, unshuffle=2)
+    x2.load_state_grown(x4.state_dict())
+    x = torch.rand(1, 3, 20, 14) * 2 - 1
+    half = torch.nn.functional.avg_pool2d(x, 2)
+    detail_x2 = x2(x) - torch.nn.functional.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+    detail_x4 = x4(half) - torch.nn.functional.interpolate(half, scale_factor=4, mode="bilinear", align_corners=False)
+    assert detail_x4.abs().max() > 0.01 and torch.allclose(detail_x2, detail_x4, atol=1e-5)
 
 
 def test_an_untrained_upscaler_is_a_bilinear_resize():
@@ -41,6 +66,21 @@ def test_an_untrained_upscaler_is_a_bilinear_resize():
     x = torch.rand(1, 3, 10, 12) * 2 - 1
     expected = torch.nn.functional.interpolate(x, scale_factor=4, mode="bilinear", align_corners=False)
     assert torch.allclose(net(x), expected)
+
+
+def test_the_trainer_grows_an_x2_network_from_the_bundled_x4_one():
+    from gan_models.training.recipes import get_recipe
+
+    recipe = get_recipe("upscale", upscale_factor=2)
+    x2 = recipe.build_generator()
+    recipe.load_initial_weights(x2, recipe.build_discriminator(), os.path.join(ROOT, "pretrained", "upscale"))
+    x4 = UpscalePipeline.from_pretrained(os.path.join(ROOT, "pretrained", "upscale")).upscaler.float()
+    assert (x2.config.scale, x2.config.unshuffle) == (2, 2)
+    x = torch.rand(1, 3, 24, 18) * 2 - 1
+    bilinear = lambda t, s: torch.nn.functional.interpolate(t, scale_factor=s, mode="bilinear", align_corners=False)
+    half = torch.nn.functional.avg_pool2d(x, 2)
+    with torch.no_grad():
+        assert torch.allclose(x2(x) - bilinear(x, 2), x4(half) - bilinear(half, 4), atol=1e-4)
 
 
 def test_bad_scales_and_oversized_results_get_a_message():
@@ -52,10 +92,12 @@ def test_bad_scales_and_oversized_results_get_a_message():
         pipe(image=photo(40, 40), scale=4)
 
 
-def test_save_and_load_round_trip(tmp_path):
-    pipe = tiny_upscale_pipeline()
+@pytest.mark.parametrize("with_x2", [False, True])
+def test_save_and_load_round_trip(tmp_path, with_x2):
+    pipe = tiny_upscale_pipeline(with_x2=with_x2)
     pipe.save_pretrained(tmp_path)
     loaded = UpscalePipeline.from_pretrained(tmp_path)
+    assert (loaded.upscaler_x2 is not None) == with_x2
     image = photo(30, 20)
     assert np.array_equal(np.asarray(loaded(image=image, scale=2).images[0]), np.asarray(pipe(image=image, scale=2).images[0]))
 
