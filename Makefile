@@ -102,7 +102,8 @@ train-vintage: install
 		--output-dir runs/vintage --resolution 128 --train-batch-size 8 --learning-rate 5e-4 --adversarial-weight 0.1 \
 		--eval-steps 250 --max-train-minutes 30 --max-train-steps 100000
 
-# after train-vintage: its generator ages some training crops (a learned degradation)
+# after train-vintage: its generator ages some training crops (a learned degradation). Three runs (v1-v3), a 75-minute
+# fine-tune with skeleton recall and re-scanned damage (two runs), and the shipped detector: the average of v3 and it
 train-damage-detection: install
 	$(BIN)/accelerate launch train_accelerate.py --task damage_detection --train-data data/train --val-data data/val \
 		--output-dir runs/damage_detection --resolution 256 --train-batch-size 16 --learning-rate 5e-4 \
@@ -115,6 +116,18 @@ train-damage-detection: install
 		--val-data data/val --output-dir runs/damage_detection_v3 --resolution 256 --train-batch-size 16 \
 		--learning-rate 2e-4 --mixed-precision bf16 --max-train-minutes 85 --max-train-steps 100000 \
 		--aging-generator runs/vintage/pipeline --init-from runs/damage_detection_v2/pipeline --eval-steps 100000
+	OMP_NUM_THREADS=1 $(BIN)/python train_accelerate.py --task damage_detection --train-data data/train \
+		--val-data data/val --output-dir runs/det_rescan02_15 --resolution 256 --train-batch-size 16 \
+		--learning-rate 2e-4 --lr-decay linear --mixed-precision bf16 --max-train-minutes 15 --max-train-steps 100000 \
+		--aging-generator runs/vintage/pipeline --init-from runs/damage_detection_v3/pipeline --eval-steps 100000 \
+		--skeleton-recall-weight 1 --rescan-probability 0.2
+	OMP_NUM_THREADS=1 $(BIN)/python train_accelerate.py --task damage_detection --train-data data/train \
+		--val-data data/val --output-dir runs/detector_v5 --resolution 256 --train-batch-size 16 \
+		--learning-rate 2e-4 --lr-decay linear --mixed-precision bf16 --max-train-minutes 60 --max-train-steps 100000 \
+		--aging-generator runs/vintage/pipeline --init-from runs/det_rescan02_15/pipeline --eval-steps 100000 \
+		--skeleton-recall-weight 1 --rescan-probability 0.2
+	$(BIN)/python scripts/interpolate_pipelines.py runs/damage_detection_v3/pipeline runs/detector_v5/pipeline \
+		runs/damage_detection_soup/pipeline --alpha 0.5
 
 # Critics for the bundled inpainting, style and vintage generators, whose training runs did not keep theirs: each
 # learns against the fixed published generator (--critic-only), 15 / 15 / 10 minutes on one thread
@@ -154,8 +167,8 @@ bundle: install
 		--notes docs/colorization_card.md --metrics benchmarks/results/colorization_v2.json
 	$(BIN)/python scripts/bundle_pipeline.py runs/upscale/pipeline pretrained/upscale \
 		--notes docs/upscale_card.md --metrics benchmarks/results/upscale.json
-	$(BIN)/python scripts/bundle_pipeline.py runs/damage_detection_v3/pipeline pretrained/restoration \
-		--pipeline-class OldPhotoRestorationPipeline --set threshold=0.74 working_size=768 --notes docs/restoration_card.md \
+	$(BIN)/python scripts/bundle_pipeline.py runs/damage_detection_soup/pipeline pretrained/restoration \
+		--pipeline-class OldPhotoRestorationPipeline --set threshold=0.92 working_size=768 --notes docs/restoration_card.md \
 		--metrics benchmarks/results/restoration.json
 
 eval-inpainting: install

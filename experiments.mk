@@ -16,7 +16,7 @@ endif
 	experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content \
 	experiment-inpainting-scale experiment-inpainting-scale-control experiment-colorization-rooms \
 	experiment-detector-crop384 experiment-detector-skeleton experiment-detector-rescan experiment-detector-v5 \
-	experiment-upscale-x2
+	experiment-upscale-x2 experiment-detector-grain experiment-detector-soup
 
 STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 
@@ -367,3 +367,26 @@ experiment-upscale-x2: install
 	$(UPSCALE_X2) --init-from runs/upscale_x2_15/pipeline --perceptual-weight 1 --output-dir runs/upscale_x2_perc15
 	$(BIN)/python benchmarks/eval_upscale.py --data val=data/val --scales 2 --threads 1 --pipeline \
 		shipped=pretrained/upscale x2_l1=runs/upscale_x2_15/pipeline x2_perc=runs/upscale_x2_perc15/pipeline
+
+# Grain under the re-tone: the re-scan 0.2 arm again with --rescan-grain-probability 0.5 (not shipped)
+experiment-detector-grain: install
+	$(DETECTOR_FINETUNE) --skeleton-recall-weight 1 --rescan-probability 0.2 --rescan-grain-probability 0.5 --output-dir runs/det_grain15
+	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
+		rescan02_15=runs/det_rescan02_15/pipeline grain15=runs/det_grain15/pipeline
+
+# Network interpolation between v3 and its fine-tunes (runs/det_rescan02_15, runs/det_grain15 and runs/detector_v5 from
+# the targets above), scored on validation in two rounds; v3 + v5 at alpha 0.5 ships (train-damage-detection rebuilds it)
+INTERPOLATE := $(BIN)/python scripts/interpolate_pipelines.py
+experiment-detector-soup: install
+	for a in 0.3 0.5 0.7; do $(INTERPOLATE) runs/damage_detection_v3/pipeline runs/det_rescan02_15/pipeline \
+		runs/det_soup_$$a/pipeline --alpha $$a; done
+	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
+		rescan02_15=runs/det_rescan02_15/pipeline soup03=runs/det_soup_0.3/pipeline soup05=runs/det_soup_0.5/pipeline \
+		soup07=runs/det_soup_0.7/pipeline
+	for a in 0.3 0.5; do $(INTERPOLATE) runs/damage_detection_v3/pipeline runs/detector_v5/pipeline \
+		runs/det_soupv5_$$a/pipeline --alpha $$a; done
+	$(INTERPOLATE) runs/det_rescan02_15/pipeline runs/det_grain15/pipeline runs/det_tuned_pair/pipeline --alpha 0.5
+	$(INTERPOLATE) runs/damage_detection_v3/pipeline runs/det_tuned_pair/pipeline runs/det_souppair_0.5/pipeline --alpha 0.5
+	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
+		soup05=runs/det_soup_0.5/pipeline soupv5_03=runs/det_soupv5_0.3/pipeline soupv5_05=runs/det_soupv5_0.5/pipeline \
+		souppair05=runs/det_souppair_0.5/pipeline

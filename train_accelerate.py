@@ -72,6 +72,8 @@ def parse_args(argv=None):
     p.add_argument("--rescan-probability", type=float, default=0.0,
                    help="damage_detection: share of damaged crops re-toned (any colour), blurred and re-compressed "
                    "after the damage, so the detector does not learn how the damage generator draws")
+    p.add_argument("--rescan-grain-probability", type=float, default=0.0,
+                   help="damage_detection: share of re-scanned crops with paper/film grain added (not labelled damage)")
     p.add_argument("--decoder-extra-layers", type=int, nargs=3, default=None, metavar=("QUARTER", "HALF", "FULL"),
                    help="style_transfer: extra conv layers per decoder stage (with --init-from: added as identities)")
     p.add_argument("--decoder-skip-layers", nargs="+", default=None, choices=["relu3_1", "relu2_1", "relu1_1"],

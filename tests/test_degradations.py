@@ -1,4 +1,5 @@
 import numpy as np
+from PIL import Image
 
 from gan_models.training.degradations import synthetic_old_photo
 from helpers import photo
@@ -65,3 +66,14 @@ def test_rescan_keeps_the_size_and_changes_tone_blur_or_compression_reproducibly
     assert np.array_equal(np.asarray(outs[2]), np.asarray(rescan(damaged, np.random.default_rng(2))))
     change = [np.abs(np.asarray(out, dtype=int) - np.asarray(damaged, dtype=int)).mean() for out in outs]
     assert sum(c > 0.5 for c in change) >= 6 and max(change) > 15  # each step half of the time; re-toning is strong
+
+
+def test_rescan_grain_textures_a_flat_print_only_when_asked():
+    from gan_models.training.degradations import rescan
+
+    flat = Image.new("RGB", (96, 64), (180, 170, 150))
+    plain = [np.asarray(rescan(flat, np.random.default_rng(seed)), dtype=float) for seed in range(6)]
+    grainy = [np.asarray(rescan(flat, np.random.default_rng(seed), grain_probability=1.0), dtype=float)
+              for seed in range(6)]
+    assert max(image.std(axis=(0, 1)).max() for image in plain) < 1.0
+    assert min(image.std(axis=(0, 1)).max() for image in grainy) > 1.0

@@ -258,10 +258,22 @@ def second_order_degradation(hr, scale, rng):
     return torch.cat(out).to(hr.device, hr.dtype) * 2 - 1
 
 
-def rescan(image, rng):
+def paper_grain(size, rng):
+    """Monochrome grain, 1x1xHxW: Gaussian noise of a random strength drawn at 1/1 to 1/3 of the resolution, so
+    clumps range from single pixels to a few pixels across."""
+    import torch.nn.functional as F
+
+    coarse = rng.integers(1, 4)
+    small = (max(1, size[0] // coarse), max(1, size[1] // coarse))
+    noise = torch.from_numpy(rng.standard_normal(small).astype("float32"))[None, None] * rng.uniform(0.01, 0.06)
+    return F.interpolate(noise, size=tuple(size), mode="bilinear", align_corners=False)
+
+
+def rescan(image, rng, grain_probability=0.0):
     """A damaged print as it comes back from a scanner, for a detector that must not depend on how the damage was
-    drawn: any colour cast (cool and warm tones, not only sepia), optical blur that softens the strokes' edges,
-    and JPEG again. PIL RGB in, PIL RGB out; the damage mask is unchanged."""
+    drawn: any colour cast (cool and warm tones, not only sepia), with `grain_probability` paper and film grain
+    under it (grain is never damage), optical blur that softens the strokes' edges, and JPEG again. PIL RGB in,
+    PIL RGB out; the damage mask is unchanged."""
     import numpy as np
     from PIL import Image
 
@@ -271,6 +283,8 @@ def rescan(image, rng):
         paper, ink = (torch.tensor(rng.uniform(*span, 3), dtype=torch.float32).view(1, 3, 1, 1)
                       for span in ((0.6, 1.0), (0.0, 0.25)))
         x = ink + gray * (paper - ink)
+    if grain_probability and rng.random() < grain_probability:  # no draw when off: earlier runs replay exactly
+        x = x + paper_grain(x.shape[-2:], rng)
     if rng.random() < 0.5:
         x = random_blur(x, rng, 1.2)
     if rng.random() < 0.5:

@@ -290,8 +290,10 @@ class DamageDetectionRecipe(Recipe):
 
     def setup(self, args, device):
         """`--aging-generator`: a trained vintage generator used as a learned degradation on some crops;
-        `--rescan-probability`: the share of damaged crops re-toned, blurred and re-compressed after the damage."""
+        `--rescan-probability`: the share of damaged crops re-toned, blurred and re-compressed after the damage
+        (`--rescan-grain-probability` of those with grain under the re-tone)."""
         self.rescan_probability = getattr(args, "rescan_probability", 0.0) or 0.0
+        self.rescan_grain_probability = getattr(args, "rescan_grain_probability", 0.0) or 0.0
         self.skeleton_targets = bool((getattr(args, "loss_weights", None) or {}).get("skeleton_recall"))
         self.aging = None
         if getattr(args, "aging_generator", None):
@@ -324,7 +326,7 @@ class DamageDetectionRecipe(Recipe):
             side = photo.shape[0] * self.rng.uniform(1.0, 4.0)
             image, mask = synthetic_old_photo(Image.fromarray(photo), self.rng, self.rng.uniform(0.3, 1.3), side)
             if self.rng.random() < getattr(self, "rescan_probability", 0.0):
-                image = rescan(image, self.rng)
+                image = rescan(image, self.rng, getattr(self, "rescan_grain_probability", 0.0))
             damaged.append(np.asarray(image))
             masks.append(mask)
         inputs = torch.from_numpy(np.stack(damaged)).permute(0, 3, 1, 2).float().to(clean.device) / 127.5 - 1
