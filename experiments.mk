@@ -383,10 +383,12 @@ experiment-detector-soup: install
 	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
 		rescan02_15=runs/det_rescan02_15/pipeline soup03=runs/det_soup_0.3/pipeline soup05=runs/det_soup_0.5/pipeline \
 		soup07=runs/det_soup_0.7/pipeline
-	for a in 0.3 0.5; do $(INTERPOLATE) runs/damage_detection_v3/pipeline runs/detector_v5/pipeline \
+	for a in 0.3 0.5 0.6 0.7; do $(INTERPOLATE) runs/damage_detection_v3/pipeline runs/detector_v5/pipeline \
 		runs/det_soupv5_$$a/pipeline --alpha $$a; done
 	$(INTERPOLATE) runs/det_rescan02_15/pipeline runs/det_grain15/pipeline runs/det_tuned_pair/pipeline --alpha 0.5
 	$(INTERPOLATE) runs/damage_detection_v3/pipeline runs/det_tuned_pair/pipeline runs/det_souppair_0.5/pipeline --alpha 0.5
 	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
 		soup05=runs/det_soup_0.5/pipeline soupv5_03=runs/det_soupv5_0.3/pipeline soupv5_05=runs/det_soupv5_0.5/pipeline \
 		souppair05=runs/det_souppair_0.5/pipeline
+	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
+		soupv5_06=runs/det_soupv5_0.6/pipeline soupv5_07=runs/det_soupv5_0.7/pipeline
