@@ -57,8 +57,7 @@ def speed_report(pipe, pipeline_folder, runs=3):
               for scale in pipe.scales}
     x2_network = "its own network, at half the input's resolution" if pipe.upscaler_x2 is not None else \
         f"the x{pipe.upscaler.config.scale} network, averaged over 2x2 pixels"
-    parameters = sum(p.numel() for net in {id(pipe.network(s)): pipe.network(s) for s in pipe.scales}.values()
-                     for p in net.parameters())
+    parameters = sum(p.numel() for net in pipe.modules().values() for p in net.parameters())  # no critic loaded
     memory = subprocess.run([sys.executable, "-c", PEAK_MEMORY.format(root=ROOT, pipeline=pipeline_folder)],
                             capture_output=True, text=True)
     loaded, peak = (float(v) for v in memory.stdout.split()) if memory.returncode == 0 else (float("nan"),) * 2

@@ -22,6 +22,10 @@ def tiny_net(scale=4, unshuffle=1):
     return net
 
 
+def bilinear(x, scale):
+    return torch.nn.functional.interpolate(x, scale_factor=scale, mode="bilinear", align_corners=False)
+
+
 def tiny_upscale_pipeline(tile_size=192, with_x2=False):
     return UpscalePipeline(upscaler=tiny_net(), upscaler_x2=tiny_net(2, 2) if with_x2 else None, tile_size=tile_size)
 
@@ -56,8 +60,7 @@ def test_an_x2_network_grown_from_an_x4_one_starts_as_it_on_the_half_size_input(
     x2.load_state_grown(x4.state_dict())
     x = torch.rand(1, 3, 20, 14) * 2 - 1
     half = torch.nn.functional.avg_pool2d(x, 2)
-    detail_x2 = x2(x) - torch.nn.functional.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
-    detail_x4 = x4(half) - torch.nn.functional.interpolate(half, scale_factor=4, mode="bilinear", align_corners=False)
+    detail_x2, detail_x4 = x2(x) - bilinear(x, 2), x4(half) - bilinear(half, 4)
     assert detail_x4.abs().max() > 0.01 and torch.allclose(detail_x2, detail_x4, atol=1e-5)
 
 
@@ -77,7 +80,6 @@ def test_the_trainer_grows_an_x2_network_from_the_bundled_x4_one():
     x4 = UpscalePipeline.from_pretrained(os.path.join(ROOT, "pretrained", "upscale")).upscaler.float()
     assert (x2.config.scale, x2.config.unshuffle) == (2, 2)
     x = torch.rand(1, 3, 24, 18) * 2 - 1
-    bilinear = lambda t, s: torch.nn.functional.interpolate(t, scale_factor=s, mode="bilinear", align_corners=False)
     half = torch.nn.functional.avg_pool2d(x, 2)
     with torch.no_grad():
         assert torch.allclose(x2(x) - bilinear(x, 2), x4(half) - bilinear(half, 4), atol=1e-4)
