@@ -168,7 +168,8 @@ bundle: install
 	$(BIN)/python scripts/bundle_pipeline.py runs/upscale/pipeline pretrained/upscale \
 		--notes docs/upscale_card.md --metrics benchmarks/results/upscale.json
 	$(BIN)/python scripts/bundle_pipeline.py runs/damage_detection_soup/pipeline pretrained/restoration \
-		--pipeline-class OldPhotoRestorationPipeline --set threshold=0.92 working_size=768 --notes docs/restoration_card.md \
+		--pipeline-class OldPhotoRestorationPipeline --set threshold=0.98 working_size=768 \
+		line_length=16 line_low=0.1 line_support=0.4 --notes docs/restoration_card.md \
 		--metrics benchmarks/results/restoration.json
 
 eval-inpainting: install

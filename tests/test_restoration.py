@@ -37,6 +37,29 @@ def test_detector_pipeline_returns_a_binary_mask_at_the_photo_size():
     assert output.extras["probabilities"][0].shape == (70, 150)
 
 
+def test_line_rule_keeps_weak_pixels_that_continue_a_line_and_drops_isolated_ones():
+    import cv2
+
+    from gan_models.pipelines.damage_detection import line_support
+
+    probability = np.zeros((80, 120), np.float32)
+    cv2.line(probability, (10, 24), (110, 64), 0.5, 3)  # a faint slanted scratch, 3 px wide, with a gap
+    probability[:, 50:56] = 0.0
+    rows = np.round(20 + np.arange(10, 110) * 0.4).astype(int)  # its centre line
+    probability[60, 30] = 0.5  # a weak isolated speck
+    support = line_support(probability, 16)
+    assert support[rows[20], 30] > 0.3 and support[60, 30] < 0.05
+
+    pipe = DamageDetectionPipeline(detector=UNetGenerator(in_channels=3, out_channels=1, channels=(8, 16),
+                                                          output_activation="none"), working_size=128,
+                                   threshold=0.9, line_length=16, line_low=0.1, line_support=0.3)
+    pipe.probability = lambda rgb, at_working_size=False: probability
+    mask = np.asarray(pipe(image=photo(120, 80), grow=0).images[0]) > 127
+    assert mask[rows[16:40], np.arange(26, 50)].all() and not mask[60, 30]  # 16 px in from its end
+    pipe.config["line_length"] = 0  # off: the plain threshold, which keeps nothing here
+    assert not (np.asarray(pipe(image=photo(120, 80), grow=0).images[0]) > 127).any()
+
+
 def test_chain_returns_every_stage_at_the_input_size():
     pipe = tiny_restoration_pipeline()
     output = pipe(image=sepia(photo(90, 60)), return_intermediates=True)

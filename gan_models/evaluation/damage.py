@@ -86,7 +86,7 @@ def response_methods(pipe):
     detectors = pipe if isinstance(pipe, dict) else {"detector": pipe}
     # finer steps at the top: a confident detector's best threshold can lie above 0.95
     candidates = np.r_[np.arange(0.02, 0.96, 0.03), 0.97, 0.98, 0.99, 0.995, 0.998] * 255
-    methods = {name: (lambda image, p=p: p.probability(image) * 255, candidates, 255) for name, p in detectors.items()}
+    methods = {name: (lambda image, p=p: p.score(image) * 255, candidates, 255) for name, p in detectors.items()}
     methods["black-hat/top-hat"] = (morphological_response, np.arange(10, 130, 5), 1)
     return methods
 

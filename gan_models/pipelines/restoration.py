@@ -60,12 +60,13 @@ class OldPhotoRestorationPipeline(BasePipeline):
     components = {"detector": UNetGenerator}
     optional_components = ()
     default_config = {"inpainting": "../inpainting", "colorization": "../colorization", "upscale": "../upscale",
-                      "working_size": 768, "threshold": 0.5, "grow": 1, "inpaint_size": 512}
+                      "working_size": 768, "threshold": 0.5, "grow": 1, "inpaint_size": 512,
+                      "line_length": 0, "line_low": 0.1, "line_support": 0.35}
 
     def __init__(self, inpainting_pipeline=None, colorization_pipeline=None, upscale_pipeline=None, **kwargs):
         super().__init__(**kwargs)
-        self.detection = DamageDetectionPipeline(detector=self.detector, working_size=self.config["working_size"],
-                                                 threshold=self.config["threshold"], grow=self.config["grow"])
+        self.detection = DamageDetectionPipeline(detector=self.detector, **{
+            key: self.config[key] for key in DamageDetectionPipeline.default_config})
         self.inpainting, self.colorization = inpainting_pipeline, colorization_pipeline
         self.upscaling = upscale_pipeline
 
