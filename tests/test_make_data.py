@@ -80,3 +80,17 @@ def test_synthetic_styles_take_the_filters_in_turn(tmp_path):
     made = list(make_data.synthetic_styles(files, ("cartoon", "poster"), every=1))
     assert [name.split(":")[0] for name, _ in made] == ["cartoon", "poster", "cartoon", "poster"]
     assert all(image.size == (64, 48) for _, image in made)
+
+
+def test_datasheet_counts_each_split_and_package_with_its_licences(tmp_path):
+    doc = tmp_path / "root" / "usr" / "share" / "doc" / "scratch"
+    doc.mkdir(parents=True)
+    (doc / "copyright").write_text("Files: *\nLicense: GPL-2\n\nFiles: Media/*\nLicense: CC-BY-SA-3.0\nLicense: GPL-2\n")
+    manifest = [{"file": "a.jpg", "source": "scratch:Backgrounds/Indoors/kitchen.jpg", "split": "train", "group": "indoor"},
+                {"file": "b.jpg", "source": "scratch:Backgrounds/Nature/lake.jpg", "split": "train", "group": "outdoor"},
+                {"file": "c.jpg", "source": "erase.rcc@1234", "split": "val", "group": "outdoor"},
+                {"file": "d.jpg", "source": "cartoon:0123.jpg", "split": "style_train", "group": "outdoor"}]
+    rows = [line for line in make_data.datasheet(manifest, str(tmp_path)).splitlines() if line.startswith("| ")]
+    assert "| train | scratch | 2 | indoor 1, outdoor 1 | GPL-2, CC-BY-SA-3.0 |" in rows
+    assert any(row.startswith("| val | gcompris-qt-data | 1 | outdoor 1 |") for row in rows)
+    assert "| style_train | derived | 1 | - | as their sources |" in rows
