@@ -243,6 +243,18 @@ def test_large_content_is_processed_at_max_size_and_returned_full_size():
     assert out.size == (600, 300)
 
 
+def test_small_content_is_stylized_at_min_size_and_returned_at_its_own_size():
+    pipe = tiny_style_pipeline()
+    seen, features = [], pipe._features
+    pipe._features = lambda rgb, layers: (seen.append(tuple(rgb.shape[-2:])), features(rgb, layers))[1]
+    pipe.config["min_size"] = 96
+    out = pipe(image=photo(40, 30), style_image=stripes()).images[0]
+    assert out.size == (40, 30) and seen[0] == (72, 96)  # the content first, then the style
+    pipe.config["min_size"] = 0
+    seen.clear()
+    assert pipe(image=photo(40, 30), style_image=stripes()).images[0].size == (40, 30) and seen[0] == (30, 40)
+
+
 def test_save_and_load_round_trip_keeps_outputs_and_presets(tmp_path):
     pipe = tiny_style_pipeline()
     pipe.save_pretrained(tmp_path)

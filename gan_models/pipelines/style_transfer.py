@@ -30,7 +30,8 @@ class StyleTransferPipeline(BasePipeline):
     With `color_transfer` (config, on by default) the decoded picture is given the style image's colour mean
     and covariance, in proportion to `strength`: the decoder alone under-shoots the palette.
     The content is processed at up to `max_size` on its longer side (larger photos are stylized at that
-    size and upsampled, so memory stays bounded); the style image is read at `style_size`.
+    size and upsampled, so memory stays bounded); a photo smaller than `min_size` (0: off) is stylized at
+    that size and shrunk back; the style image is read at `style_size`.
     `from_pretrained(..., runtime="auto")` runs encoder and decoder through ONNX Runtime when it is installed and
     the pipeline is on the CPU in float32 (faster there); `runtime="torch"` keeps PyTorch (`use_onnxruntime`).
     """
@@ -38,7 +39,7 @@ class StyleTransferPipeline(BasePipeline):
     components = {"encoder": StyleEncoder, "decoder": StyleDecoder, "discriminator": PatchGANDiscriminator,
                   "vintage": UNetGenerator, "vintage_discriminator": PatchGANDiscriminator}
     optional_components = ("discriminator", "vintage", "vintage_discriminator")
-    default_config = {"style_size": 256, "max_size": 1024, "color_transfer": True}
+    default_config = {"style_size": 256, "max_size": 1024, "color_transfer": True, "min_size": 0}
 
     def __init__(self, presets=None, **kwargs):
         super().__init__(**kwargs)
@@ -131,7 +132,12 @@ class StyleTransferPipeline(BasePipeline):
         return self.decoder.decode(features, size, film)
 
     def stylize(self, content, style, strength):
-        work, resized = working_tensor(content, self.config["max_size"], self.device, self.dtype)
+        source = content
+        if max(content.size) < self.config["min_size"]:
+            # a small photo is stylized larger and shrunk back: finer texture, decoder artefacts averaged away
+            scale = self.config["min_size"] / max(content.size)
+            source = content.resize((round(content.width * scale), round(content.height * scale)), Image.BICUBIC)
+        work, resized = working_tensor(source, self.config["max_size"], self.device, self.dtype)
         features = self._features(work, self.decoder.input_layers)
         style_features = self._features(style, self.decoder.style_layers)
         # every level the decoder reads gets the style's statistics, blended by the strength
@@ -146,7 +152,8 @@ class StyleTransferPipeline(BasePipeline):
             out = out + (1 - strength) * (work - self._decode(features, size))
         if self.config["color_transfer"]:
             out = match_color_statistics(out, style, strength)
-        return to_full_size(out, content, resized)
+        result = to_full_size(out, source, resized)
+        return result if source is content else result.resize(content.size, Image.LANCZOS)
 
     def vintage_look(self, content, strength, seed):
         return apply_vintage(self.vintage, content, strength, seed, self.config["max_size"])
