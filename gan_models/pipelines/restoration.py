@@ -61,7 +61,8 @@ class OldPhotoRestorationPipeline(BasePipeline):
     optional_components = ()
     default_config = {"inpainting": "../inpainting", "colorization": "../colorization", "upscale": "../upscale",
                       "working_size": 768, "threshold": 0.5, "grow": 1, "inpaint_size": 512,
-                      "line_length": 0, "line_low": 0.1, "line_support": 0.35}
+                      **{key: value for key, value in DamageDetectionPipeline.default_config.items()
+                         if key.startswith("line_")}}
 
     def __init__(self, inpainting_pipeline=None, colorization_pipeline=None, upscale_pipeline=None, **kwargs):
         super().__init__(**kwargs)
