@@ -58,6 +58,10 @@ def parse_args(argv=None):
     p.add_argument("--adversarial-weight", type=float, default=None, help="loss weight (unset: the task's own)")
     p.add_argument("--perceptual-weight", type=float, default=None,
                    help="VGG16 feature loss weight (unset: the task's own; above 0 needs --vgg-path)")
+    p.add_argument("--perceptual-layers", nargs="+", default=["relu1_2", "relu2_2", "relu3_3"],
+                   choices=["relu1_2", "relu2_2", "relu3_3", "relu4_3", "relu5_3"],
+                   help="VGG16 layers of the perceptual loss; all five are the benchmarks' LPIPS-like set, whose deep "
+                        "layers weigh texture and structure (LaMa's high-receptive-field idea)")
     p.add_argument("--feature-matching-weight", type=float, default=None, help="loss weight (unset: the task's own)")
     p.add_argument("--r1-weight", type=float, default=None,
                    help="critic gradient penalty weight (unset: the task's own)")

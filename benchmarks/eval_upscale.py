@@ -53,15 +53,18 @@ def speed_report(pipe, pipeline_folder, runs=3):
     x2_ms = time_call(lambda: pipe(image=photo, scale=2), runs)
     x4_ms = time_call(lambda: pipe(image=test_image(256, 256), scale=4), runs)
     two_mp = time_call(lambda: pipe(image=test_image(1632, 1224), scale=2), 1)
-    per_mp = {scale: gflops(pipe.network(scale), torch.zeros(1, 3, 256, 256)) / (256 * 256 * scale * scale / 1e6)
-              for scale in pipe.scales}
+    networks = {scale: getattr(pipe, pipe.network_name(scale)) for scale in pipe.scales}
+    per_mp = {scale: gflops(net, torch.zeros(1, 3, 256, 256)) / (256 * 256 * scale * scale / 1e6)
+              for scale, net in networks.items()}
     x2_network = "its own network, at half the input's resolution" if pipe.upscaler_x2 is not None else \
         f"the x{pipe.upscaler.config.scale} network, averaged over 2x2 pixels"
     parameters = sum(p.numel() for net in pipe.modules().values() for p in net.parameters())  # no critic loaded
     memory = subprocess.run([sys.executable, "-c", PEAK_MEMORY.format(root=ROOT, pipeline=pipeline_folder)],
                             capture_output=True, text=True)
     loaded, peak = (float(v) for v in memory.stdout.split()) if memory.returncode == 0 else (float("nan"),) * 2
-    return (f"{torch.get_num_threads()} threads, {platform.machine()} ({os.cpu_count()} cores), median of {runs}\n\n"
+    runtime = "ONNX Runtime" if pipe.onnx is not None else "PyTorch"
+    return (f"{torch.get_num_threads()} threads, {platform.machine()} ({os.cpu_count()} cores), {runtime}, "
+            f"median of {runs}\n\n"
             f"| what | ms |\n|---|---|\n| OpenCV NS inpainting, 512x512, 180x120 hole | {ns_ms:.0f} |\n"
             f"| x2, 512x512 -> 1024x1024 | {x2_ms:.0f} ({x2_ms / ns_ms:.1f}x OpenCV NS) |\n"
             f"| x4, 256x256 -> 1024x1024 | {x4_ms:.0f} |\n| x2, 1632x1224 (2 MP) | {two_mp:.0f} |\n\n"
@@ -82,12 +85,14 @@ def main():
     parser.add_argument("--max-side", type=int, default=512)
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runtime", choices=["auto", "torch", "onnxruntime"], default="auto")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
     folders = named(args.pipeline, "gan_models")
-    pipes = {name: UpscalePipeline.from_pretrained(folder, load_discriminator=False) for name, folder in folders.items()}
+    pipes = {name: UpscalePipeline.from_pretrained(folder, load_discriminator=False, runtime=args.runtime)
+             for name, folder in folders.items()}
     perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
     report = {}
     for set_name, folder in named(args.data, "data").items():

@@ -414,6 +414,18 @@ def test_upscale_training_exports_a_pipeline_and_resumes(tiny_data, tmp_path):
     assert resumed["training"]["steps"] == 3
 
 
+def test_the_perceptual_loss_can_reach_the_deep_vgg_layers(tiny_data, tmp_path):
+    from gan_models import VGG16Features
+
+    VGG16Features().save_pretrained(tmp_path / "vgg")  # architecture only: a smoke test of the plumbing
+    summary = run_task("upscale", tiny_data / "train", tmp_path / "run", "--upscale-factor", "2", "--vgg-path",
+                       tmp_path / "vgg", "--perceptual-weight", "0.5", "--perceptual-layers", "relu1_2", "relu5_3")
+    assert summary["training"]["perceptual layers"] == "relu1_2, relu5_3"
+    cmd = train_command(tiny_data, tmp_path / "bad", "--task", "upscale", "--perceptual-layers", "relu9_9")
+    result = subprocess.run(cmd, env=ENV, cwd=ROOT, timeout=300, capture_output=True, text=True)
+    assert result.returncode == 2 and "invalid choice: 'relu9_9'" in result.stderr
+
+
 def test_critic_only_training_keeps_the_generator_and_teaches_a_critic(tiny_data, tmp_path):
     from safetensors.torch import load_file
 

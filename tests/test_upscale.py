@@ -98,10 +98,25 @@ def test_bad_scales_and_oversized_results_get_a_message():
 def test_save_and_load_round_trip(tmp_path, with_x2):
     pipe = tiny_upscale_pipeline(with_x2=with_x2)
     pipe.save_pretrained(tmp_path)
-    loaded = UpscalePipeline.from_pretrained(tmp_path)
+    loaded = UpscalePipeline.from_pretrained(tmp_path, runtime="torch")
     assert (loaded.upscaler_x2 is not None) == with_x2
     image = photo(30, 20)
     assert np.array_equal(np.asarray(loaded(image=image, scale=2).images[0]), np.asarray(pipe(image=image, scale=2).images[0]))
+
+
+@pytest.mark.parametrize("with_x2", [False, True])
+def test_onnxruntime_gives_the_pytorch_picture_tile_by_tile(tmp_path, with_x2):
+    pytest.importorskip("onnxruntime")
+    tiny_upscale_pipeline(tile_size=24, with_x2=with_x2).save_pretrained(tmp_path)
+    by_torch = UpscalePipeline.from_pretrained(tmp_path, runtime="torch")
+    by_onnx = UpscalePipeline.from_pretrained(tmp_path)  # "auto": float32 on the CPU
+    assert by_torch.onnx is None and sorted(by_onnx.onnx) == ["upscaler"] + ["upscaler_x2"] * with_x2
+    image = photo(53, 41)  # odd sizes, several tiles of different shapes through one graph
+    for scale in (2, 4):
+        ours, theirs = (np.asarray(p(image=image, scale=scale).images[0]).astype(int) for p in (by_torch, by_onnx))
+        assert ours.shape == theirs.shape == (41 * scale, 53 * scale, 3)
+        assert np.abs(ours - theirs).max() <= 1
+    assert tiny_upscale_pipeline().onnx is None  # built in memory: a trainer may still change it
 
 
 def test_second_order_degradation_is_smaller_softer_and_seeded():

@@ -7,6 +7,7 @@ from PIL import Image
 from ..errors import InvalidInputError
 from ..image_io import check_size, to_rgb
 from ..models import CompactUpscaler, PatchGANDiscriminator
+from ..runtime import OnnxModule, check_runtime, onnxruntime_available, wants_onnxruntime
 from .base import BasePipeline, ImagePipelineOutput
 
 SCALES = (2, 4)
@@ -19,18 +20,43 @@ class UpscalePipeline(BasePipeline):
     network's receptive field and cropped back, so the pieces join without seams and the result equals an
     untiled run. x2 has its own network (`upscaler_x2`, four times cheaper: it runs at half the input's resolution)
     where the folder has one; otherwise the x4 network serves x2 too, its result averaged over 2x2 pixels.
+    On the CPU in float32 the networks run through ONNX Runtime when it is installed (`runtime="torch"` keeps
+    PyTorch; see `gan_models.runtime`).
     """
 
     components = {"upscaler": CompactUpscaler, "upscaler_x2": CompactUpscaler, "discriminator": PatchGANDiscriminator}
     optional_components = ("discriminator", "upscaler_x2")
     default_config = {"tile_size": 192, "max_output_pixels": 48_000_000}
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.onnx = None  # {component name: OnnxModule} once use_onnxruntime() ran
+
+    @classmethod
+    def from_pretrained(cls, source, runtime="auto", **kwargs):
+        check_runtime(runtime)
+        pipe = super().from_pretrained(source, **kwargs)
+        if wants_onnxruntime(runtime, pipe):
+            pipe.use_onnxruntime()
+        return pipe
+
+    def use_onnxruntime(self, enabled=True):
+        """Run the upscaling networks through ONNX Runtime on the CPU (float32), exported from the weights as they
+        are now: call again after changing them."""
+        self.onnx = None
+        if enabled:
+            if not onnxruntime_available():
+                raise ImportError("ONNX Runtime execution needs `pip install onnx onnxruntime`.")
+            self.onnx = {name: OnnxModule(getattr(self, name), (torch.zeros(1, 3, 32, 32),))
+                         for name in ("upscaler", "upscaler_x2") if getattr(self, name) is not None}
+        return self
+
     @property
     def scales(self):
         return [s for s in SCALES if s <= self.upscaler.config.scale or (s == 2 and self.upscaler_x2 is not None)]
 
-    def network(self, scale):
-        return self.upscaler_x2 if scale == 2 and self.upscaler_x2 is not None else self.upscaler
+    def network_name(self, scale):
+        return "upscaler_x2" if scale == 2 and self.upscaler_x2 is not None else "upscaler"
 
     @torch.no_grad()
     def __call__(self, image, scale=4, return_dict=True):
@@ -48,7 +74,8 @@ class UpscalePipeline(BasePipeline):
                                     " MP): choose x2 or a smaller photo.")
         source = np.asarray(rgb)
         out = np.empty((height * scale, width * scale, 3), np.uint8)
-        net = self.network(scale)
+        name = self.network_name(scale)
+        net = getattr(self, name)
         # tiles start on the unshuffle grid (even offsets for x2), so every tile sees the pixel blocks a whole run sees
         block = net.config.unshuffle
         tile, margin = -(-self.config["tile_size"] // block) * block, -(-(net.receptive_radius + 2) // block) * block
@@ -57,15 +84,19 @@ class UpscalePipeline(BasePipeline):
                 bottom, right = min(height, top + tile), min(width, left + tile)
                 t0, l0 = max(0, top - margin), max(0, left - margin)
                 b1, r1 = min(height, bottom + margin), min(width, right + margin)
-                piece = self.run(net, source[t0:b1, l0:r1], scale)
+                piece = self.run(name, source[t0:b1, l0:r1], scale)
                 out[top * scale:bottom * scale, left * scale:right * scale] = piece[
                     (top - t0) * scale:(bottom - t0) * scale, (left - l0) * scale:(right - l0) * scale]
         return Image.fromarray(out)
 
-    def run(self, net, array, scale):
-        """uint8 h x w x 3 -> uint8 (scale h) x (scale w) x 3 through `net`."""
+    def run(self, name, array, scale):
+        """uint8 h x w x 3 -> uint8 (scale h) x (scale w) x 3 through the network `name`."""
+        net = getattr(self, name)
         x = torch.from_numpy(np.array(array)).permute(2, 0, 1)[None].float() / 127.5 - 1
-        y = net(x.to(self.device, self.dtype)).float()
+        if self.onnx is not None and self.device.type == "cpu" and self.dtype == torch.float32:
+            y = self.onnx[name](x)
+        else:
+            y = net(x.to(self.device, self.dtype)).float()
         if scale != net.config.scale:
             y = F.avg_pool2d(y, net.config.scale // scale)
         return ((y[0].clamp(-1, 1) + 1) * 127.5 + 0.5).to(torch.uint8).permute(1, 2, 0).cpu().numpy()

@@ -278,7 +278,9 @@ def generator_step(recipe, generator, d_model, opt_g, vgg, fake, example, weight
                 _, real_feats = d_model(real_in, return_features=True)
                 losses["feature_matching"] = feature_matching_loss(fake_feats, real_feats)
         if weights.get("perceptual", 0) > 0:
-            losses["perceptual"] = perceptual_distance(vgg, recipe.to_rgb(fake, example), example["clean"])
+            layers = getattr(args, "perceptual_layers", None)
+            losses["perceptual"] = perceptual_distance(vgg, recipe.to_rgb(fake, example), example["clean"],
+                                                       **({"layers": tuple(layers)} if layers else {}))
         g_loss = sum(weights[name] * value for name, value in losses.items())
     accelerator.backward(g_loss)
     if adversarial:
@@ -366,6 +368,8 @@ def export(recipe, generator, discriminator, metrics, args, state, hardware, wei
         "mixed precision": args.mixed_precision,
     }
     training.update(recipe.summary())
+    if weights.get("perceptual", 0) > 0 and getattr(args, "perceptual_layers", None):
+        training["perceptual layers"] = ", ".join(args.perceptual_layers)
     if args.init_from:
         training["initialized from"] = args.init_from
     if getattr(args, "critic_only", False):
