@@ -62,7 +62,7 @@ def main():
     first = next(iter(pipes.values()))
     methods = {**pipes, "opencv_telea": opencv_method("INPAINT_TELEA"), "opencv_ns": opencv_method("INPAINT_NS"),
                "pyramid_fill_only": pyramid_method(first.config["fill_relaxation_steps"])}
-    perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
+    perceptual = PerceptualMetric(args.vgg_path, args.per_layer) if os.path.isdir(args.vgg_path) else None
     files = benchmark_files(args)
     results = {}
     for kind in args.kinds:

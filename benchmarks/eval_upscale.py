@@ -85,6 +85,8 @@ def main():
     parser.add_argument("--max-side", type=int, default=512)
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--per-layer", action="store_true",
+                        help="also each VGG16 layer's share of the LPIPS-like distance (lpips_relu1_2 ...)")
     parser.add_argument("--runtime", choices=["auto", "torch", "onnxruntime"], default="auto")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
@@ -93,7 +95,7 @@ def main():
     folders = named(args.pipeline, "gan_models")
     pipes = {name: UpscalePipeline.from_pretrained(folder, load_discriminator=False, runtime=args.runtime)
              for name, folder in folders.items()}
-    perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
+    perceptual = PerceptualMetric(args.vgg_path, args.per_layer) if os.path.isdir(args.vgg_path) else None
     report = {}
     for set_name, folder in named(args.data, "data").items():
         files = list_images(folder)

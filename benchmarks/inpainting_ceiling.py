@@ -50,7 +50,7 @@ def main():
     torch.set_num_threads(2)
     pipe = InpaintingPipeline.from_pretrained(args.pipeline, load_discriminator=False)
     steps = pipe.config["fill_relaxation_steps"]
-    perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
+    perceptual = PerceptualMetric(args.vgg_path, args.per_layer) if os.path.isdir(args.vgg_path) else None
     photos = [ImageOps.fit(to_rgb(path), (args.size, args.size), Image.LANCZOS) for path in benchmark_files(args)]
     # one seeded draw per kind, as eval_inpainting.py makes them, so the thick masks are the same too
     masks = {kind: evaluation_masks(args.size, (kind,), len(photos))[kind] for kind in args.kinds}
@@ -69,7 +69,7 @@ def main():
             for name, out in outputs.items():
                 row = {"psnr": psnr(out, truth)}
                 if perceptual is not None:
-                    row["lpips_like"] = perceptual(out, truth)
+                    row.update(perceptual.scores(out, truth))
                 rows.setdefault(name, []).append(row)
         for name, name_rows in rows.items():
             results[f"{name} ({kind})"] = {key: float(np.mean([r[key] for r in name_rows])) for key in name_rows[0]}

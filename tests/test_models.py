@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 
@@ -68,6 +69,22 @@ def test_perceptual_distance_is_zero_for_identical_and_grows_with_change():
     strong = perceptual_distance(vgg, a, torch.rand_like(a) * 2 - 1)
     assert same.item() == pytest.approx(0.0, abs=1e-6)
     assert 0 < slight.item() < strong.item()
+
+
+def test_the_perceptual_metric_splits_its_distance_by_layer():
+    from gan_models.evaluation import PerceptualMetric
+
+    torch.manual_seed(0)
+    metric = PerceptualMetric(VGG16Features().eval(), per_layer=True)
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 256, (40, 40, 3), dtype=np.uint8)
+    noisy = np.clip(a + rng.normal(0, 20, a.shape), 0, 255).astype(np.uint8)
+    scores = metric.scores(a, noisy)
+    layers = [scores[f"lpips_{name}"] for name in PerceptualMetric.LAYERS]
+    assert all(d > 0 for d in layers)
+    assert scores["lpips_like"] == pytest.approx(np.mean(layers)) == pytest.approx(metric(a, noisy))
+    assert metric.scores(a, a)["lpips_like"] == pytest.approx(0.0, abs=1e-6)
+    assert set(PerceptualMetric(metric.vgg).scores(a, noisy)) == {"lpips_like"}
 
 
 def randomized_batch_norm_statistics(model):

@@ -47,6 +47,8 @@ def add_benchmark_arguments(parser, several_pipelines=False):
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--kinds", nargs="+", default=["medium", "thick"])
     parser.add_argument("--json", default=None)
+    parser.add_argument("--per-layer", action="store_true",
+                        help="also each VGG16 layer's share of the LPIPS-like distance (lpips_relu1_2 ...)")
     parser.add_argument("--max-photos", type=int, default=None,
                         help="evenly spaced subset of --data (e.g. 22 of the training photos, to compare with data/val)")
 
@@ -92,7 +94,7 @@ def evaluate_inpainting(methods, files, perceptual=None, size=512, kinds=("mediu
                 row = {"psnr": psnr(out, np.asarray(photo)), "ssim": ssim(out, np.asarray(photo)),
                        "ms": elapsed_ms, "hole_fraction": float(mask.mean())}
                 if perceptual is not None:
-                    row["lpips_like"] = perceptual(out, np.asarray(photo))
+                    row.update(perceptual.scores(out, np.asarray(photo)))
                 rows.append(row)
         results[name] = {key: float(np.mean([r[key] for r in rows])) for key in rows[0]}
     return results

@@ -45,19 +45,31 @@ def to_tensor(image):
 
 class PerceptualMetric:
     """LPIPS-like distance on the ImageNet VGG16 features (see losses.perceptual_distance):
-    unweighted, five ReLU layers (relu1_2 ... relu5_3). 0 = identical; larger = more different."""
+    unweighted, five ReLU layers (relu1_2 ... relu5_3). 0 = identical; larger = more different.
+    With `per_layer`, `scores` also gives each layer's share (shallow layers: fine texture and edges; deep ones:
+    structure and objects), named lpips_<layer>."""
 
     LAYERS = ("relu1_2", "relu2_2", "relu3_3", "relu4_3", "relu5_3")
 
-    def __init__(self, vgg):
+    def __init__(self, vgg, per_layer=False):
         """`vgg`: a VGG16Features module or the folder it was saved to."""
         from ..models.vgg import VGG16Features
 
         self.vgg = vgg if isinstance(vgg, VGG16Features) else VGG16Features.from_pretrained(vgg).eval()
+        self.per_layer = per_layer
 
     @torch.no_grad()
-    def __call__(self, a, b):
-        from ..training.losses import perceptual_distance
+    def layer_distances(self, a, b):
+        from ..training.losses import perceptual_distances
 
         device = next(self.vgg.parameters()).device
-        return float(perceptual_distance(self.vgg, to_tensor(a).to(device), to_tensor(b).to(device), self.LAYERS))
+        return perceptual_distances(self.vgg, to_tensor(a).to(device), to_tensor(b).to(device), self.LAYERS)[:, 0]
+
+    def __call__(self, a, b):
+        return float(self.layer_distances(a, b).mean())
+
+    def scores(self, a, b):
+        """{"lpips_like": distance} and, with `per_layer`, {"lpips_relu1_2": ..., ...} too."""
+        layers = self.layer_distances(a, b)
+        return {"lpips_like": float(layers.mean()),
+                **({f"lpips_{name}": float(d) for name, d in zip(self.LAYERS, layers)} if self.per_layer else {})}

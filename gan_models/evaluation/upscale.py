@@ -52,7 +52,7 @@ def evaluate_upscale(methods, files, perceptual=None, scale=4, max_side=512, see
             elapsed_ms = (time.perf_counter() - start) * 1000
             row = {"psnr": psnr(out, np.asarray(clean)), "ssim": ssim(out, np.asarray(clean)), "ms": elapsed_ms}
             if perceptual is not None:
-                row["lpips_like"] = perceptual(out, np.asarray(clean))
+                row.update(perceptual.scores(out, np.asarray(clean)))
             rows.append(row)
         results[name] = {key: float(np.mean([r[key] for r in rows])) for key in rows[0]}
     return results

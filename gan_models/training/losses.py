@@ -37,12 +37,17 @@ def _normalize_channels(x, eps=1e-10):
     return x / (x.pow(2).sum(1, keepdim=True).sqrt() + eps)
 
 
-def perceptual_distance(vgg, a, b, layers=("relu1_2", "relu2_2", "relu3_3"), reduce=True):
-    """LPIPS-style distance without learned weights: unit-normalize each feature vector, take the
-    squared difference, average over space and channels, then over layers. a, b: RGB in [-1, 1]."""
+def perceptual_distances(vgg, a, b, layers):
+    """The LPIPS-style distance of each layer, len(layers) x N: unit-normalize each feature vector, take the
+    squared difference, sum over channels, average over space. a, b: RGB in [-1, 1]."""
     fa, fb = vgg(a, layers), vgg(b, layers)
-    per_layer = [(_normalize_channels(fa[k]) - _normalize_channels(fb[k])).pow(2).sum(1).mean((1, 2)) for k in layers]
-    distance = torch.stack(per_layer).mean(0)
+    return torch.stack([(_normalize_channels(fa[k]) - _normalize_channels(fb[k])).pow(2).sum(1).mean((1, 2))
+                        for k in layers])
+
+
+def perceptual_distance(vgg, a, b, layers=("relu1_2", "relu2_2", "relu3_3"), reduce=True):
+    """LPIPS-style distance without learned weights: `perceptual_distances` averaged over layers."""
+    distance = perceptual_distances(vgg, a, b, layers).mean(0)
     return distance.mean() if reduce else distance
 
 
