@@ -10,7 +10,7 @@ DATA_PACKAGES := gcompris-qt-data lomiri-wallpapers-16.04 lomiri-wallpapers-20.0
 	plasma-workspace-wallpapers ukui-wallpapers gnome-backgrounds
 
 .PHONY: install run test browser data help train-colorization train-inpainting train-style-transfer train-vintage \
-	train-damage-detection train-upscale train-critics bundle eval-critics eval-colorization eval-inpainting eval-style-transfer eval-restoration \
+	train-damage-detection train-upscale train-upscale-x2 train-critics bundle eval-critics eval-colorization eval-inpainting eval-style-transfer eval-restoration \
 	eval-upscale eval-varied bench load clean
 
 # What the demo needs (requirements.txt, the Space's pinned set) and the package itself, editable ...
@@ -166,6 +166,7 @@ bundle: install
 	$(BIN)/python scripts/bundle_pipeline.py runs/colorization-v2/pipeline pretrained/colorization --set chroma_smoothing=0.06 \
 		--notes docs/colorization_card.md --metrics benchmarks/results/colorization_v2.json
 	$(BIN)/python scripts/bundle_pipeline.py runs/upscale/pipeline pretrained/upscale \
+		--component upscaler_x2=runs/upscale_x2/pipeline/upscaler --set tile_size=512 \
 		--notes docs/upscale_card.md --metrics benchmarks/results/upscale.json
 	$(BIN)/python scripts/bundle_pipeline.py runs/damage_detection_soup/pipeline pretrained/restoration \
 		--pipeline-class OldPhotoRestorationPipeline --set threshold=0.98 working_size=768 \
@@ -209,6 +210,16 @@ train-upscale: install
 		--max-train-steps 100000 --eval-steps 1000 --num-eval-images 12 \
 		--train-data-description "photos from gcompris-qt-data, wallpapers and Scratch backgrounds, half of the crops with Scratch / Tux Paint cut-outs pasted on (make data)"
 
+# Enhance x2: its own network at half the input's resolution, grown from the x4 one (runs/upscale or the bundle):
+# 15 min of L1, then 75 min more from there, one thread each (docs/training-history.md, "Enhance")
+UPSCALE_X2_TRAIN := OMP_NUM_THREADS=1 $(BIN)/python train_accelerate.py --task upscale --upscale-factor 2 \
+	--train-data data/train --val-data data/val --cutout-data data/cutouts --vgg-path data/vgg16 --resolution 128 \
+	--train-batch-size 8 --mixed-precision bf16 --learning-rate 2e-4 --lr-decay linear --max-train-steps 1000000 \
+	--eval-steps 1000000 --num-eval-images 12 --adversarial-weight 0 --perceptual-weight 0
+train-upscale-x2: install
+	$(UPSCALE_X2_TRAIN) --init-from pretrained/upscale --max-train-minutes 15 --output-dir runs/upscale_x2_15
+	$(UPSCALE_X2_TRAIN) --init-from runs/upscale_x2_15/pipeline --max-train-minutes 75 --output-dir runs/upscale_x2
+
 eval-upscale: install
 	$(BIN)/python benchmarks/eval_upscale.py --speed --json benchmarks/results/upscale.json
 
@@ -237,6 +248,7 @@ help:
 	@echo "make train-style-transfer    first run of the style chain (the rest: experiments.mk, see the Makefile)"
 	@echo "make train-vintage           train the vintage preset's generator into runs/vintage"
 	@echo "make train-upscale           train the x4 upscaler (Enhance) into runs/upscale"
+	@echo "make train-upscale-x2        train the x2 upscaler (Enhance) into runs/upscale_x2"
 	@echo "make train-damage-detection  train the damage detector, then its v2 and v3 continuations (after train-vintage)"
 	@echo "make train-critics           critics for the bundled inpainting, style and vintage generators"
 	@echo "make bundle                  trained runs -> fp16 folders under pretrained/"

@@ -16,7 +16,7 @@ endif
 	experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content \
 	experiment-inpainting-scale experiment-inpainting-scale-control experiment-colorization-rooms \
 	experiment-detector-crop384 experiment-detector-skeleton experiment-detector-rescan experiment-detector-v5 \
-	experiment-upscale-x2 experiment-detector-grain experiment-detector-soup
+	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup
 
 STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 
@@ -356,17 +356,29 @@ experiment-detector-v5: install
 	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
 		rescan02_15=runs/det_rescan02_15/pipeline v5=runs/detector_v5/pipeline
 
-# Enhance: a dedicated x2 network (unshuffle 2, a quarter of the x4 network's cost at x2) grown from the shipped x4
-# weights, 15 min L1 then 15 min L1 + perceptual; scored beside the shipped x2 path (benchmarks/results/upscale_x2_val.md)
-UPSCALE_X2 := OMP_NUM_THREADS=1 $(BIN)/python train_accelerate.py --task upscale --upscale-factor 2 --train-data data/train \
-	--val-data data/val --cutout-data data/cutouts --vgg-path data/vgg16 --resolution 128 --train-batch-size 8 \
-	--mixed-precision bf16 --learning-rate 2e-4 --lr-decay linear --max-train-minutes 15 --max-train-steps 100000 \
-	--eval-steps 100000 --num-eval-images 12 --adversarial-weight 0
+# Enhance: a dedicated x2 network (unshuffle 2, a quarter of the x4 network's cost at x2) grown from the x4
+# weights then in pretrained/upscale, 15 min L1 then 15 min L1 + perceptual; scored beside the x2 path of that time
+# (benchmarks/results/upscale_x2_val.md). (UPSCALE_X2_TRAIN is the Makefile's; it has --perceptual-weight 0.)
 experiment-upscale-x2: install
-	$(UPSCALE_X2) --init-from pretrained/upscale --perceptual-weight 0 --output-dir runs/upscale_x2_15
-	$(UPSCALE_X2) --init-from runs/upscale_x2_15/pipeline --perceptual-weight 1 --output-dir runs/upscale_x2_perc15
+	$(UPSCALE_X2_TRAIN) --init-from pretrained/upscale --max-train-minutes 15 --output-dir runs/upscale_x2_15
+	$(UPSCALE_X2_TRAIN) --init-from runs/upscale_x2_15/pipeline --max-train-minutes 15 --perceptual-weight 1 \
+		--output-dir runs/upscale_x2_perc15
 	$(BIN)/python benchmarks/eval_upscale.py --data val=data/val --scales 2 --threads 1 --pipeline \
 		shipped=pretrained/upscale x2_l1=runs/upscale_x2_15/pipeline x2_perc=runs/upscale_x2_perc15/pipeline
+
+# Enhance x2, 75 more minutes from runs/upscale_x2_15 in two arms side by side (one thread each): L1 alone (the shipped
+# x2 network, as make train-upscale-x2 runs it) and L1 + the perceptual loss on all five VGG16 layers of the
+# LPIPS-like distance (weight 0.25), plus their 50/50 weight blend; scored per layer on validation
+# (benchmarks/results/upscale_x2_long_val.md)
+experiment-upscale-x2-long: install
+	$(UPSCALE_X2_TRAIN) --init-from runs/upscale_x2_15/pipeline --max-train-minutes 75 --output-dir runs/upscale_x2 & \
+	$(UPSCALE_X2_TRAIN) --init-from runs/upscale_x2_15/pipeline --max-train-minutes 75 --perceptual-weight 0.25 \
+		--perceptual-layers relu1_2 relu2_2 relu3_3 relu4_3 relu5_3 --output-dir runs/upscale_x2_deep & wait
+	$(BIN)/python scripts/interpolate_pipelines.py runs/upscale_x2/pipeline runs/upscale_x2_deep/pipeline \
+		runs/upscale_x2_mix05 --alpha 0.5
+	$(BIN)/python benchmarks/eval_upscale.py --data val=data/val --scales 2 --threads 1 --per-layer --pipeline \
+		shipped=pretrained/upscale x2_l1_75=runs/upscale_x2/pipeline x2_deep_75=runs/upscale_x2_deep/pipeline \
+		x2_mix05=runs/upscale_x2_mix05
 
 # Grain under the re-tone: the re-scan 0.2 arm again with --rescan-grain-probability 0.5 (not shipped)
 experiment-detector-grain: install

@@ -45,7 +45,7 @@ print(before / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
 
-def speed_report(pipe, pipeline_folder, runs=3):
+def speed_report(pipe, pipeline_folder, runs=7):
     photo = test_image(512, 512)
     mask = np.zeros((512, 512), bool)
     mask[196:316, 166:346] = True  # a 180x120 hole, as in benchmarks/speed.py
@@ -87,7 +87,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--per-layer", action="store_true",
                         help="also each VGG16 layer's share of the LPIPS-like distance (lpips_relu1_2 ...)")
-    parser.add_argument("--runtime", choices=["auto", "torch", "onnxruntime"], default="auto")
+    parser.add_argument("--runtime", choices=["auto", "torch", "onnxruntime"], default="torch")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
 

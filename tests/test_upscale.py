@@ -109,8 +109,9 @@ def test_onnxruntime_gives_the_pytorch_picture_tile_by_tile(tmp_path, with_x2):
     pytest.importorskip("onnxruntime")
     tiny_upscale_pipeline(tile_size=24, with_x2=with_x2).save_pretrained(tmp_path)
     by_torch = UpscalePipeline.from_pretrained(tmp_path, runtime="torch")
-    by_onnx = UpscalePipeline.from_pretrained(tmp_path)  # "auto": float32 on the CPU
+    by_onnx = UpscalePipeline.from_pretrained(tmp_path, runtime="onnxruntime")
     assert by_torch.onnx is None and sorted(by_onnx.onnx) == ["upscaler"] + ["upscaler_x2"] * with_x2
+    assert UpscalePipeline.from_pretrained(tmp_path).onnx is None  # PyTorch by default: faster on these tiles
     image = photo(53, 41)  # odd sizes, several tiles of different shapes through one graph
     for scale in (2, 4):
         ours, theirs = (np.asarray(p(image=image, scale=scale).images[0]).astype(int) for p in (by_torch, by_onnx))

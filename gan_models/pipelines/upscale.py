@@ -20,8 +20,8 @@ class UpscalePipeline(BasePipeline):
     network's receptive field and cropped back, so the pieces join without seams and the result equals an
     untiled run. x2 has its own network (`upscaler_x2`, four times cheaper: it runs at half the input's resolution)
     where the folder has one; otherwise the x4 network serves x2 too, its result averaged over 2x2 pixels.
-    On the CPU in float32 the networks run through ONNX Runtime when it is installed (`runtime="torch"` keeps
-    PyTorch; see `gan_models.runtime`).
+    `from_pretrained(..., runtime="onnxruntime")` runs the networks through ONNX Runtime on the CPU; the default is
+    PyTorch, which measured faster here on these tiles (`benchmarks/results/upscale.md`).
     """
 
     components = {"upscaler": CompactUpscaler, "upscaler_x2": CompactUpscaler, "discriminator": PatchGANDiscriminator}
@@ -33,7 +33,7 @@ class UpscalePipeline(BasePipeline):
         self.onnx = None  # {component name: OnnxModule} once use_onnxruntime() ran
 
     @classmethod
-    def from_pretrained(cls, source, runtime="auto", **kwargs):
+    def from_pretrained(cls, source, runtime="torch", **kwargs):
         check_runtime(runtime)
         pipe = super().from_pretrained(source, **kwargs)
         if wants_onnxruntime(runtime, pipe):
