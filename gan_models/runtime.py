@@ -19,6 +19,11 @@ def onnxruntime_available():
     return all(importlib.util.find_spec(name) is not None for name in ("onnxruntime", "onnx"))
 
 
+def require_onnxruntime():
+    if not onnxruntime_available():
+        raise ImportError("ONNX Runtime execution needs `pip install onnx onnxruntime`.")
+
+
 def check_runtime(runtime):
     """A pipeline's `runtime` choice: "onnxruntime", "torch", or "auto" (ONNX Runtime when it is installed and
     the pipeline runs on the CPU in float32)."""

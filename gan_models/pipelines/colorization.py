@@ -10,7 +10,7 @@ from ..errors import InvalidInputError
 from ..image_io import check_size, to_rgb
 from ..models import ColorizationUNet, PatchGANDiscriminator, UNetGenerator
 from ..models.colorization_unet import pad_to_multiple
-from ..runtime import OnnxModule, check_runtime, onnxruntime_available, wants_onnxruntime
+from ..runtime import OnnxModule, check_runtime, require_onnxruntime, wants_onnxruntime
 from .base import BasePipeline, ImagePipelineOutput
 from .resize import fit_within
 
@@ -50,8 +50,7 @@ class ColorizationPipeline(BasePipeline):
         are now: call again after changing them."""
         self.onnx = None
         if enabled:
-            if not onnxruntime_available():
-                raise ImportError("ONNX Runtime execution needs `pip install onnx onnxruntime`.")
+            require_onnxruntime()
             self.onnx = OnnxModule(LogitsGraph(self.generator), (torch.zeros(1, 1, 64, 64),))
         return self
 

@@ -12,7 +12,7 @@ from ..errors import InvalidInputError
 from ..image_io import check_size, to_rgb
 from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder, UNetGenerator
 from ..models.adain import adain
-from ..runtime import OnnxModule, check_runtime, onnxruntime_available, wants_onnxruntime
+from ..runtime import OnnxModule, check_runtime, require_onnxruntime, wants_onnxruntime
 from .base import BasePipeline, ImagePipelineOutput, resolve_folder
 from .resize import channels_last, fit_within, pil_to_tensor, tensor_to_pil
 from .vintage import apply_vintage, to_full_size, working_tensor
@@ -53,8 +53,7 @@ class StyleTransferPipeline(BasePipeline):
         if not enabled:
             self.onnx = None
             return self
-        if not onnxruntime_available():
-            raise ImportError("ONNX Runtime execution needs `pip install onnx onnxruntime`.")
+        require_onnxruntime()
         downscale = {"relu1_1": 1, "relu2_1": 2, "relu3_1": 4, "relu4_1": 8}
         inputs = [torch.zeros(1, self.encoder.channels[name], 64 // downscale[name], 64 // downscale[name])
                   for name in self.decoder.input_layers]

@@ -7,7 +7,7 @@ from PIL import Image
 from ..errors import InvalidInputError
 from ..image_io import check_size, to_rgb
 from ..models import CompactUpscaler, PatchGANDiscriminator
-from ..runtime import OnnxModule, check_runtime, onnxruntime_available, wants_onnxruntime
+from ..runtime import OnnxModule, check_runtime, require_onnxruntime, wants_onnxruntime
 from .base import BasePipeline, ImagePipelineOutput
 
 SCALES = (2, 4)
@@ -45,8 +45,7 @@ class UpscalePipeline(BasePipeline):
         are now: call again after changing them."""
         self.onnx = None
         if enabled:
-            if not onnxruntime_available():
-                raise ImportError("ONNX Runtime execution needs `pip install onnx onnxruntime`.")
+            require_onnxruntime()
             self.onnx = {name: OnnxModule(getattr(self, name), (torch.zeros(1, 3, 32, 32),))
                          for name in ("upscaler", "upscaler_x2") if getattr(self, name) is not None}
         return self
