@@ -8,7 +8,7 @@ ifeq ($(filter Makefile,$(notdir $(MAKEFILE_LIST))),)
 include Makefile
 endif
 
-.PHONY: train-style-long device-pack eval-inpainting-device eval-inpainting-ceiling eval-style-length \
+.PHONY: experiment-style-wct experiment-style-wct-train train-style-long device-pack eval-inpainting-device eval-inpainting-ceiling eval-style-length \
 	experiment-inpainting-depth experiment-inpainting-anneal experiment-inpainting-width train-inpainting-wide \
 	train-inpainting-wide-2 train-inpainting-wide-3 train-inpainting-wide-4 experiment-style-pieces \
 	experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue \
@@ -404,3 +404,26 @@ experiment-detector-soup: install
 		souppair05=runs/det_souppair_0.5/pipeline
 	$(BIN)/python benchmarks/eval_restoration.py --data data/val --masks-only --extra-detector \
 		soupv5_06=runs/det_soupv5_0.6/pipeline soupv5_07=runs/det_soupv5_0.7/pipeline
+
+# Experiment: WCT instead of AdaIN between encoder and decoder (no training: the shipped weights). Validation styles
+# (choose), then the held-out kinds and the paintings (report), each beside Magenta in the same run.
+experiment-style-wct: install
+	$(BIN)/python benchmarks/eval_style_transfer.py --styles data/style_val --num-contents 6 --sizes 384 512 \
+		--feature-transform adain wct --json benchmarks/results/style_wct_val.json
+	$(BIN)/python benchmarks/eval_style_transfer.py --styles data/style_test --num-contents 6 --sizes 384 512 \
+		--feature-transform adain wct --json benchmarks/results/style_wct_test.json
+	$(BIN)/python benchmarks/eval_style_transfer.py --styles $(PAINTINGS) --num-contents 6 --sizes 384 512 \
+		--feature-transform adain wct --json benchmarks/results/style_wct_paintings.json
+
+# Experiment: does a decoder trained on WCT'd features beat the shipped one run with WCT? Two arms from
+# pretrained/style-transfer (its published critic too), one thread each side by side, the same 232 steps (what 15
+# minutes gave such an arm alone): AdaIN (control) and WCT; then both measured with WCT on the validation styles.
+STYLE_WCT_TRAIN := $(STYLE_LOSS_TRAIN) --style-data data/art data/art_pieces data/style_train \
+	--style-recolour-probability 0.5 --style-loss relative --decoder-style-modulation --max-train-steps 232 \
+	--max-train-minutes 45
+experiment-style-wct-train: install
+	for t in adain wct; do OMP_NUM_THREADS=1 $(STYLE_WCT_TRAIN) --feature-transform $$t \
+	  --output-dir runs/style_train_$$t > runs/style_train_$$t.log 2>&1 & done; wait
+	for t in adain wct; do $(BIN)/python benchmarks/eval_style_transfer.py --styles data/style_val --num-contents 6 \
+	  --sizes 384 --ours-only --pipeline runs/style_train_$$t/pipeline --feature-transform wct \
+	  --json runs/style_train_$$t/eval_val.json | grep gan_models; done

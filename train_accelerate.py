@@ -70,6 +70,9 @@ def parse_args(argv=None):
     p.add_argument("--style-loss", default="relative", choices=["relative", "absolute"],
                    help="style_transfer: feature mean/std errors relative to each layer's scale, or absolute "
                    "(the benchmark's style distance, which weighs the mid layers more)")
+    p.add_argument("--feature-transform", default="adain", choices=["adain", "wct"],
+                   help="style_transfer: how the style's statistics reach the content's relu4_1 features for the "
+                   "decoder: per-channel mean and spread (adain) or the whole channel covariance (wct)")
     p.add_argument("--distillation-weight", type=float, default=None, help="style_transfer: compact encoder vs VGG16")
     p.add_argument("--aging-generator", default=None,
                    help="damage_detection: a vintage pipeline folder used as a learned degradation on 30%% of crops")

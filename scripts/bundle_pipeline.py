@@ -42,7 +42,7 @@ def main():
     parser.add_argument("--metrics", help="JSON written by a benchmarks/eval_*.py --json run, for the model card")
     parser.add_argument("--notes", help="markdown file appended to the model card (what the model has not seen...)")
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
-                        help="override pipeline options, e.g. chroma_gain=0.85 (numbers parsed as JSON)")
+                        help="override pipeline options, e.g. chroma_gain=0.85 or feature_transform=wct (JSON values; a bare word is a string)")
     parser.add_argument("--task", default=None, help="task name for the card (default: from the folder name)")
     args = parser.parse_args()
 
@@ -68,7 +68,10 @@ def main():
         key, value = item.split("=", 1)
         if key not in pipeline_class.default_config:
             parser.error(f"unknown pipeline option {key!r}; known: {sorted(pipeline_class.default_config)}")
-        config[key] = json.loads(value)
+        try:
+            config[key] = json.loads(value)
+        except json.JSONDecodeError:  # a bare word, such as feature_transform=wct
+            config[key] = value
     pipe = pipeline_class(**modules, **config)
     for item in args.preset:
         name, path = item.split("=", 1)

@@ -8,7 +8,7 @@ from PIL import Image
 
 from gan_models import InvalidInputError, StyleDecoder, StyleEncoder, StyleTransferPipeline, VGG16Features
 from gan_models.color import rgb_to_lab
-from gan_models.models.adain import STYLE_LAYERS, adain
+from gan_models.models.adain import STYLE_LAYERS, adain, symmetric_power, whitening_coloring
 from gan_models.pipelines.resize import pil_to_tensor
 from gan_models.pipelines.style_transfer import match_color_statistics
 from gan_models.training.style_recipe import ABSOLUTE_STYLE_SCALE, absolute_style_error, extra_layers_in
@@ -42,6 +42,42 @@ def test_adain_gives_each_channel_the_style_statistics_and_strength_interpolates
     assert torch.allclose(adain(content, style, strength=0.0), content, atol=1e-5)
     assert torch.allclose(adain(content, style, strength=0.25), 0.25 * out + 0.75 * content, atol=1e-4)
     assert adain(content.half(), style.half()).dtype == torch.float16
+
+
+def channel_covariance(features):
+    flat = features.flatten(2)
+    centred = flat - flat.mean(-1, keepdim=True)
+    return centred @ centred.transpose(1, 2) / (flat.shape[-1] - 1)
+
+
+def test_whitening_coloring_gives_the_style_mean_and_channel_covariance():
+    torch.manual_seed(0)
+    content = torch.randn(2, 6, 17, 23).relu() * 4
+    mixing = torch.randn(2, 6, 6)  # correlated style channels, which AdaIN would leave uncorrelated
+    style = (mixing @ torch.randn(2, 6, 99)).view(2, 6, 9, 11) + torch.randn(2, 6, 1, 1)
+    out = whitening_coloring(content, style)
+    assert torch.allclose(out.mean((2, 3)), style.mean((2, 3)), atol=1e-4)
+    assert torch.allclose(channel_covariance(out), channel_covariance(style), atol=2e-2 * channel_covariance(style).abs().max())
+    adain_error = (channel_covariance(adain(content, style)) - channel_covariance(style)).abs().max()
+    assert (channel_covariance(out) - channel_covariance(style)).abs().max() < 0.1 * adain_error
+    assert torch.allclose(whitening_coloring(content, style, strength=0.0), content)
+    assert torch.allclose(whitening_coloring(content, style, strength=0.25), 0.25 * out + 0.75 * content, atol=1e-4)
+    assert whitening_coloring(content.half(), style.half()).dtype == torch.float16
+    dead = content.clone()
+    dead[:, 0] = 0  # a dead ReLU channel: the eigenvalue floor keeps the result finite
+    assert torch.isfinite(whitening_coloring(dead, style)).all()
+    dead.requires_grad_(True)
+    whitening_coloring(dead, style).square().mean().backward()  # trainable: finite gradients despite it
+    assert torch.isfinite(dead.grad).all() and dead.grad.abs().sum() > 0
+
+
+def test_symmetric_power_inverts_and_roots_a_covariance():
+    torch.manual_seed(0)
+    x = torch.randn(5, 40)
+    cov = x @ x.T / 39
+    root = symmetric_power(cov, 0.5)
+    assert torch.allclose(root @ root, cov, atol=1e-4)
+    assert torch.allclose(symmetric_power(cov, -0.5) @ cov @ symmetric_power(cov, -0.5), torch.eye(5), atol=1e-3)
 
 
 def test_absolute_style_loss_is_the_benchmark_style_distance():
@@ -222,6 +258,24 @@ def test_presets_and_vintage():
     vintage = pipe(image=photo(50, 40), preset="vintage").images[0]
     assert vintage.size == (50, 40)
     assert pipe(image=photo(50, 40), preset="retro").images[0].size == (50, 40)
+
+
+def test_wct_feature_transform_reaches_the_decoder_and_a_wrong_name_is_refused():
+    pipe = tiny_style_pipeline()
+    content = photo(64, 48, seed=2)
+    seen, decoded, features, decode = [], [], pipe._features, pipe._decode
+    pipe._features = lambda rgb, layers: (seen.append(features(rgb, layers)), seen[-1])[1]
+    pipe._decode = lambda features, *rest: (decoded.append(features["relu4_1"]), decode(features, *rest))[1]
+    pipe.config["feature_transform"] = "wct"
+    assert pipe(image=content, style_image=stripes()).images[0].size == content.size
+    content_features, style_features = seen[0]["relu4_1"], seen[1]["relu4_1"]
+    assert torch.allclose(decoded[0], whitening_coloring(content_features, style_features))
+    assert not torch.allclose(decoded[0], adain(content_features, style_features), atol=1e-3)
+    same = pipe(image=content, style_image=stripes(), strength=0.0).images[0]
+    assert np.array_equal(np.asarray(same), np.asarray(content))
+    pipe.config["feature_transform"] = "gram"
+    with pytest.raises(InvalidInputError, match="feature_transform must be one of"):
+        pipe(image=content, style_image=stripes())
 
 
 @pytest.mark.parametrize("kwargs, message", [

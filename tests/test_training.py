@@ -9,7 +9,7 @@ import time
 import pytest
 import torch
 
-from gan_models import ColorizationPipeline
+from gan_models import ColorizationPipeline, StyleTransferPipeline
 from gan_models.training.loop import checkpoint_dirs, resolve_resume
 from helpers import photo
 
@@ -296,9 +296,10 @@ def test_style_run_from_a_pipeline_folder_fits_the_distillation_projections(tiny
             assert fitted < relative_mse(fresh.projections[name](features), teacher[name])
     summary = run_task("style_transfer", tiny_data / "train", tmp_path / "second", "--style-data", tiny_data / "val",
                        "--vgg-path", tmp_path / "vgg", "--init-from", tmp_path / "first" / "pipeline",
-                       "--style-loss", "absolute")
+                       "--style-loss", "absolute", "--feature-transform", "wct")
     assert summary["training"]["initialized from"] == str(tmp_path / "first" / "pipeline")
-    assert summary["training"]["style loss"] == "absolute"
+    assert summary["training"]["style loss"] == "absolute" and summary["training"]["feature transform"] == "wct"
+    assert StyleTransferPipeline.from_pretrained(tmp_path / "second" / "pipeline").config["feature_transform"] == "wct"
 
 
 def test_generator_widths_are_refused_for_tasks_without_a_unet(tmp_path):

@@ -40,6 +40,41 @@ def adain(content, style, eps=1e-5, strength=1.0):
     return (content * scale.to(content.dtype)).add_(shift.to(content.dtype))
 
 
+def symmetric_power(cov, power, floor=0.0):
+    """cov ** power for symmetric positive semi-definite matrices (... x C x C), eigenvalues floored at `floor`
+    (a number, or one per matrix) so that a direction with almost no variance is not blown up."""
+    values, vectors = torch.linalg.eigh(cov)
+    floor = torch.as_tensor(floor, dtype=values.dtype, device=values.device)
+    values = values.clamp_min(floor[..., None] if floor.dim() else floor)
+    return (vectors * values.pow(power).unsqueeze(-2)) @ vectors.transpose(-1, -2)
+
+
+def whitening_coloring(content, style, strength=1.0, floor=1e-3):
+    """WCT (Li et al., "Universal Style Transfer via Feature Transforms", 2017): decorrelate the content's channels
+    (whitening), then give them the style's channel covariance and mean (colouring). AdaIN matches each channel's
+    mean and spread alone; WCT also matches how channels vary together, which is where much of a flat, graphic
+    style lives. Eigenvalues below `floor` x the mean eigenvalue are raised to it (nearly dead ReLU channels).
+    `strength` blends as in `adain`. In training, gradients pass through the linear map but not through the
+    eigendecompositions (whose gradients blow up where eigenvalues repeat, as those of dead channels do)."""
+    def centred_covariance(features):
+        flat = features.float().flatten(2)
+        mean = flat.mean(-1, keepdim=True)
+        centred = flat - mean
+        with torch.no_grad():
+            cov = centred @ centred.transpose(1, 2) / max(flat.shape[-1] - 1, 1)
+        return mean, centred, cov, floor * cov.diagonal(dim1=1, dim2=2).mean(-1)
+
+    _, centred, c_cov, c_floor = centred_covariance(content)
+    s_mean, _, s_cov, s_floor = centred_covariance(style)
+    with torch.no_grad():
+        transform = symmetric_power(s_cov, 0.5, s_floor) @ symmetric_power(c_cov, -0.5, c_floor)
+    out = (transform @ centred + s_mean).view_as(content).to(content.dtype)
+    return out if strength == 1.0 else content + strength * (out - content)
+
+
+FEATURE_TRANSFORMS = {"adain": adain, "wct": whitening_coloring}
+
+
 def statistics_distance(output, style):
     """Per image, the RMS over channels of the feature-mean difference plus that of the feature-std difference
     (BxCxN features), averaged over the batch: the style distance of one layer."""

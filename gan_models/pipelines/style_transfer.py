@@ -11,7 +11,7 @@ from ..color import lab_to_rgb, rgb_to_lab
 from ..errors import InvalidInputError
 from ..image_io import check_size, to_rgb
 from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder, UNetGenerator
-from ..models.adain import adain
+from ..models.adain import FEATURE_TRANSFORMS, symmetric_power
 from ..runtime import OnnxModule, check_runtime, require_onnxruntime, wants_onnxruntime
 from .base import BasePipeline, ImagePipelineOutput, resolve_folder
 from .resize import channels_last, fit_within, pil_to_tensor, tensor_to_pil
@@ -29,6 +29,9 @@ class StyleTransferPipeline(BasePipeline):
     - `preserve_color` keeps the content's chroma and takes only the stylized luminance.
     With `color_transfer` (config, on by default) the decoded picture is given the style image's colour mean
     and covariance, in proportion to `strength`: the decoder alone under-shoots the palette.
+    `feature_transform` (config) is how the style's statistics reach the content's relu4_1 features: "adain" (each
+    channel's mean and spread, what the decoder was trained with) or "wct" (the whole channel covariance too:
+    more of a graphic style's texture, a little less of the photo).
     The content is processed at up to `max_size` on its longer side (larger photos are stylized at that
     size and upsampled, so memory stays bounded); a photo smaller than `min_size` (0: off) is stylized at
     that size and shrunk back; the style image is read at `style_size`.
@@ -39,7 +42,8 @@ class StyleTransferPipeline(BasePipeline):
     components = {"encoder": StyleEncoder, "decoder": StyleDecoder, "discriminator": PatchGANDiscriminator,
                   "vintage": UNetGenerator, "vintage_discriminator": PatchGANDiscriminator}
     optional_components = ("discriminator", "vintage", "vintage_discriminator")
-    default_config = {"style_size": 256, "max_size": 1024, "color_transfer": True, "min_size": 0}
+    default_config = {"style_size": 256, "max_size": 1024, "color_transfer": True, "min_size": 0,
+                      "feature_transform": "adain"}
 
     def __init__(self, presets=None, **kwargs):
         super().__init__(**kwargs)
@@ -139,8 +143,12 @@ class StyleTransferPipeline(BasePipeline):
         work, resized = working_tensor(source, self.config["max_size"], self.device, self.dtype)
         features = self._features(work, self.decoder.input_layers)
         style_features = self._features(style, self.decoder.style_layers)
+        transform = FEATURE_TRANSFORMS.get(self.config["feature_transform"])
+        if transform is None:
+            raise InvalidInputError(f"feature_transform must be one of {sorted(FEATURE_TRANSFORMS)}, "
+                                    f"got {self.config['feature_transform']!r}.")
         # every level the decoder reads gets the style's statistics, blended by the strength
-        blended = {name: adain(features[name], style_features[name], strength=strength)
+        blended = {name: transform(features[name], style_features[name], strength=strength)
                    for name in self.decoder.input_layers}
         film = None
         if self.decoder.modulation is not None:
@@ -227,13 +235,9 @@ def match_color_statistics(image, reference, amount=1.0, floor=1e-3):
     x -> C_ref^1/2 C_img^-1/2 (x - mean_img) + mean_ref, blended by `amount`. Eigenvalues of the image's
     covariance are floored at `floor` so a nearly flat picture is not blown up into noise.
     """
-    def matrix_power(cov, power, low):
-        values, vectors = torch.linalg.eigh(cov)
-        return (vectors * values.clamp_min(low).pow(power)) @ vectors.T
-
     x, ref = image.float().flatten(2)[0], reference.float().flatten(2)[0]
     mean_x, mean_ref = x.mean(1, keepdim=True), ref.mean(1, keepdim=True)
-    transform = matrix_power(torch.cov(ref), 0.5, 0.0) @ matrix_power(torch.cov(x), -0.5, floor)
+    transform = symmetric_power(torch.cov(ref), 0.5) @ symmetric_power(torch.cov(x), -0.5, floor)
     matched = transform @ (x - mean_x) + mean_ref
     out = x + amount * (matched - x)
     return out.clamp(-1, 1).view_as(image).to(image.dtype)

@@ -22,7 +22,7 @@ from safetensors.torch import load_file
 from torch import nn
 
 from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder
-from ..models.adain import STYLE_LAYERS, adain, statistics_distance
+from ..models.adain import FEATURE_TRANSFORMS, STYLE_LAYERS, adain, statistics_distance
 from ..models.vgg import LAYER_NAMES
 from .recipes import Recipe, component_state, is_checkpoint
 
@@ -30,16 +30,18 @@ from .recipes import Recipe, component_state, is_checkpoint
 class StyleTransferNet(nn.Module):
     """What the optimizer trains: encoder, decoder and the distillation projections (not exported)."""
 
-    def __init__(self, encoder, decoder, teacher_channels):
+    def __init__(self, encoder, decoder, teacher_channels, feature_transform="adain"):
         super().__init__()
         self.encoder, self.decoder = encoder, decoder
+        self.transform = FEATURE_TRANSFORMS[feature_transform]
         self.projections = nn.ModuleDict({name: nn.Conv2d(encoder.channels[name], teacher_channels[name], 1)
                                           for name in STYLE_LAYERS})
 
     def forward(self, content, style):
         content_features = self.encoder(content)
         style_features = self.encoder(style, self.decoder.style_layers)
-        stylized = {name: adain(content_features[name], style_features[name]) for name in self.decoder.input_layers}
+        stylized = {name: self.transform(content_features[name], style_features[name])
+                    for name in self.decoder.input_layers}
         film = self.decoder.film(style_features) if self.decoder.modulation is not None else None
         output = self.decoder.decode(stylized, content.shape[-2:], film)
         projected = {name: self.projections[name](f) for name, f in content_features.items()}
@@ -135,6 +137,7 @@ class StyleTransferRecipe(Recipe):
         self.styles = RandomCropDataset(args.style_data, crop_size=args.resolution, scale_range=(1.0, 3.0))
         self.style_files = args.style_val_data
         self.style_loss = getattr(args, "style_loss", "relative")
+        self.feature_transform = getattr(args, "feature_transform", "adain")
         self.recolour_probability = getattr(args, "style_recolour_probability", 0.0)
         if getattr(args, "decoder_extra_layers", None):
             self.decoder_extra_layers = tuple(args.decoder_extra_layers)
@@ -148,7 +151,7 @@ class StyleTransferRecipe(Recipe):
         channels = {name: conv.out_channels for name, conv in zip(LAYER_NAMES, self.teacher.convs)}
         decoder = StyleDecoder(self.widths, self.decoder_extra_layers, self.decoder_skip_layers,
                                self.decoder_style_modulation)
-        return StyleTransferNet(encoder, decoder, channels)
+        return StyleTransferNet(encoder, decoder, channels, self.feature_transform)
 
     def initial_generator_state(self, source):
         """A checkpoint with a shallower decoder (or fewer skips) is deepened without changing what it computes
@@ -171,7 +174,7 @@ class StyleTransferRecipe(Recipe):
         return state
 
     def summary(self):
-        summary = {"style loss": self.style_loss}
+        summary = {"style loss": self.style_loss, "feature transform": self.feature_transform}
         if self.decoder_skip_layers:
             summary["decoder skips"] = ", ".join(self.decoder_skip_layers) + " (multi-level AdaIN)"
         if self.decoder_style_modulation:
@@ -233,6 +236,8 @@ class StyleTransferRecipe(Recipe):
             return {"distillation": distillation / len(STYLE_LAYERS), "identity": identity}
         with torch.no_grad():
             style_t = self.teacher(example["style"], STYLE_LAYERS)
+            # AdaIN in VGG16 space whatever the decoder is fed: with 512 channels the crops' relu4_1 has fewer
+            # positions than channels, too few for a covariance
             target = adain(content_t["relu4_1"], style_t["relu4_1"])
         output_t = self.teacher(output, STYLE_LAYERS)
         style_error = absolute_style_error if self.style_loss == "absolute" else relative_style_error
@@ -257,4 +262,4 @@ class StyleTransferRecipe(Recipe):
         from ..pipelines import StyleTransferPipeline
 
         return StyleTransferPipeline(encoder=generator.encoder, decoder=generator.decoder, discriminator=discriminator,
-                                     style_size=self.style_size)
+                                     style_size=self.style_size, feature_transform=self.feature_transform)
