@@ -406,14 +406,17 @@ experiment-detector-soup: install
 		soupv5_06=runs/det_soupv5_0.6/pipeline soupv5_07=runs/det_soupv5_0.7/pipeline
 
 # Experiment: WCT instead of AdaIN between encoder and decoder (no training: the shipped weights). Validation styles
-# (choose), then the held-out kinds and the paintings (report), each beside Magenta in the same run.
+# (choose), then the held-out kinds and the paintings (report), each beside Magenta in the same run (the paintings'
+# AdaIN rows in a run of their own right after).
 experiment-style-wct: install
 	$(BIN)/python benchmarks/eval_style_transfer.py --styles data/style_val --num-contents 6 --sizes 384 512 \
 		--feature-transform adain wct --json benchmarks/results/style_wct_val.json
 	$(BIN)/python benchmarks/eval_style_transfer.py --styles data/style_test --num-contents 6 --sizes 384 512 \
 		--feature-transform adain wct --json benchmarks/results/style_wct_test.json
 	$(BIN)/python benchmarks/eval_style_transfer.py --styles $(PAINTINGS) --num-contents 6 --sizes 384 512 \
-		--feature-transform adain wct --json benchmarks/results/style_wct_paintings.json
+		--feature-transform wct --json benchmarks/results/style_wct_paintings.json
+	$(BIN)/python benchmarks/eval_style_transfer.py --styles $(PAINTINGS) --num-contents 6 --sizes 384 512 \
+		--ours-only --feature-transform adain
 
 # Experiment: does a decoder trained on WCT'd features beat the shipped one run with WCT? Two arms from
 # pretrained/style-transfer (its published critic too), one thread each side by side, the same 232 steps (what 15

@@ -4,7 +4,7 @@ from huggingface_hub import ModelCard, ModelCardData
 TASK_TAGS = {
     "colorization": ["image-colorization", "gan", "lab-color", "efficientnet", "imagenet-pretrained"],
     "inpainting": ["image-inpainting", "gan", "lama", "dilated-convolution"],
-    "style-transfer": ["style-transfer", "adain", "gan", "knowledge-distillation"],
+    "style-transfer": ["style-transfer", "adain", "wct", "gan", "knowledge-distillation"],
     "restoration": ["image-restoration", "old-photo-restoration", "image-segmentation"],
     "upscale": ["super-resolution", "image-upscaling", "gan", "real-esrgan"],
 }
