@@ -75,7 +75,8 @@ def main():
     parser.add_argument("--vintage-only", action="store_true", help="only the vintage preset vs vintagify")
     parser.add_argument("--per-layer", action="store_true", help="also the style distance of each VGG16 layer")
     parser.add_argument("--feature-transform", nargs="*", default=[], choices=sorted(FEATURE_TRANSFORMS),
-                        help="ours with each of these feature transforms (rows 'gan_models, adain' ...) instead of the bundle's")
+                        help="ours with each of these feature transforms (rows 'gan_models, adain' ...) "
+                        "instead of the bundle's")
     parser.add_argument("--no-color-transfer", action="store_true", help="ours without the colour statistics step")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

@@ -42,7 +42,8 @@ def main():
     parser.add_argument("--metrics", help="JSON written by a benchmarks/eval_*.py --json run, for the model card")
     parser.add_argument("--notes", help="markdown file appended to the model card (what the model has not seen...)")
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
-                        help="override pipeline options, e.g. chroma_gain=0.85 or feature_transform=wct (JSON values; a bare word is a string)")
+                        help="override pipeline options, e.g. chroma_gain=0.85 or feature_transform=wct "
+                        "(JSON values; a bare word is a string)")
     parser.add_argument("--task", default=None, help="task name for the card (default: from the folder name)")
     args = parser.parse_args()
 
