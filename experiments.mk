@@ -16,7 +16,8 @@ endif
 	experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content \
 	experiment-inpainting-scale experiment-inpainting-scale-control experiment-colorization-rooms \
 	experiment-detector-crop384 experiment-detector-skeleton experiment-detector-rescan experiment-detector-v5 \
-	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup
+	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup \
+	experiment-inpainting-ffc-growth
 
 STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 
@@ -105,6 +106,18 @@ train-inpainting-wide-4: INPAINT_THREADS := 2
 train-inpainting-wide-4: install
 	mkdir -p runs
 	$(call next_wide_cycle,inpainting_wide_4,inpainting_wide_3,--max-train-minutes 90)
+
+# Experiment (#37): two FFC blocks (LaMa's fast Fourier convolutions) grown into the shipped generator as the identity,
+# against the same 15 minutes without them (one thread each, the recipe of the shipped cycles); the shipped generator
+# and both arms measured in one validation run.
+FFC_ARM := $(WIDTH_320) --learning-rate 1e-4 --discriminator-learning-rate 1e-4 --max-train-minutes 15
+experiment-inpainting-ffc-growth: install
+	mkdir -p runs
+	$(call anneal_arm,inpainting_ffc_control,$(FFC_ARM)) & \
+	$(call anneal_arm,inpainting_ffc_grown,$(FFC_ARM) --generator-ffc-blocks 2) & wait
+	$(BIN)/python benchmarks/eval_inpainting.py --data data/val --pipeline shipped=pretrained/inpainting \
+		control=runs/inpainting_ffc_control/pipeline ffc=runs/inpainting_ffc_grown/pipeline \
+		--json benchmarks/results/inpainting_ffc_growth_val.json > benchmarks/results/inpainting_ffc_growth_val.md
 
 # Oracle ceilings: how far a correction computed at the working size could go (benchmarks/results/inpainting_ceiling.md)
 eval-inpainting-ceiling: install

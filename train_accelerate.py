@@ -103,6 +103,9 @@ def parse_args(argv=None):
     p.add_argument("--generator-bottleneck", default=None, choices=["dilated", "ffc"],
                    help="inpainting: dilated residual blocks (default) or fast Fourier convolutions (LaMa's FFC), "
                    "which see the whole crop in every block")
+    p.add_argument("--generator-ffc-blocks", type=int, default=None, metavar="N",
+                   help="inpainting: N fast Fourier convolution blocks after the dilated ones; grown into an --init-from "
+                   "generator without them, they start as the identity")
     p.add_argument("--fill-relaxation-steps", type=int, default=None,
                    help="inpainting: Jacobi steps per pyramid level smoothing the fill the generator corrects "
                    "(default 10; 0 is the plain pyramid fill of the releases before it)")
@@ -148,7 +151,7 @@ def main(argv=None):
     args = parse_args(argv)
     options = {key: getattr(args, key) for key in ("generator_channels", "generator_bottleneck_dilations",
                                                    "encoder_learning_rate_scale", "generator_bottleneck",
-                                                   "upscale_factor")
+                                                   "generator_ffc_blocks", "upscale_factor")
                if getattr(args, key)}
     if args.task != "upscale" and "upscale_factor" in options:
         raise SystemExit("--upscale-factor applies to upscale")
@@ -159,8 +162,8 @@ def main(argv=None):
         raise SystemExit("damage_detection takes --generator-channels only")
     if args.task == "colorization" and "generator_bottleneck_dilations" in options:
         raise SystemExit("--generator-bottleneck-dilations applies to inpainting (the colorizer's encoder is fixed)")
-    if args.task != "inpainting" and "generator_bottleneck" in options:
-        raise SystemExit("--generator-bottleneck applies to inpainting")
+    if args.task != "inpainting" and {"generator_bottleneck", "generator_ffc_blocks"} & set(options):
+        raise SystemExit("--generator-bottleneck and --generator-ffc-blocks apply to inpainting")
     if args.task != "colorization" and "encoder_learning_rate_scale" in options:
         raise SystemExit("--encoder-learning-rate-scale applies to colorization")
     if args.critic_only and not args.init_from:

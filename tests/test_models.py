@@ -134,6 +134,34 @@ def test_unet_growth_refuses_other_differences(channels, dilations):
                       ).load_state_grown(source.state_dict())
 
 
+@pytest.mark.parametrize("mode", ["eval", "train"])
+def test_ffc_blocks_grown_into_a_dilated_unet_start_as_its_source(mode, tmp_path):
+    torch.manual_seed(0)
+    source = UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32), bottleneck_dilations=(1, 2))
+    randomized_batch_norm_statistics(source)
+    grown = UNetGenerator(in_channels=4, out_channels=3, channels=(8, 16, 32), bottleneck_dilations=(1, 2),
+                          ffc_blocks=2)
+    assert grown.load_state_grown(source.state_dict()) == [2, 3]
+    x = torch.randn(2, 4, 40, 36)
+    with torch.no_grad():
+        assert torch.allclose(getattr(grown, mode)()(x), getattr(source, mode)()(x), atol=1e-5)
+    grown.train()
+    grown(x).mean().backward()  # the grown FFC blocks learn: their zeroed normalisations get a gradient
+    assert grown.bottleneck[3].layers[-1].norm_global.weight.grad.abs().sum() > 0
+    grown.save_pretrained(tmp_path)  # the FFC blocks are part of the config, so the folder loads back whole
+    assert UNetGenerator.from_pretrained(tmp_path).config.ffc_blocks == 2
+
+
+def test_an_ffc_block_with_no_normalisation_also_starts_as_the_identity():
+    from gan_models.models.blocks import FFCResidualBlock
+
+    block = FFCResidualBlock(16, norm="none")
+    block.start_as_identity()
+    x = torch.rand(1, 16, 12, 12)
+    with torch.no_grad():
+        assert torch.allclose(block(x), x)
+
+
 def test_an_ffc_block_sees_the_whole_image_at_once():
     from gan_models.models.blocks import FFCResidualBlock, ResidualBlock
 

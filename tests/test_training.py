@@ -312,6 +312,9 @@ def test_generator_widths_are_refused_for_tasks_without_a_unet(tmp_path):
     with pytest.raises(SystemExit, match="damage_detection takes --generator-channels only"):
         main(["--task", "damage_detection", "--train-data", str(tmp_path), "--output-dir", str(tmp_path / "out"),
               "--generator-channels", "8", "16", "32", "64", "--generator-bottleneck-dilations", "1", "2"])
+    with pytest.raises(SystemExit, match="--generator-ffc-blocks apply to inpainting"):
+        main(["--task", "colorization", "--train-data", str(tmp_path), "--output-dir", str(tmp_path / "out"),
+              "--generator-ffc-blocks", "2"])
     with pytest.raises(SystemExit, match="--upscale-factor applies to upscale"):
         main(["--task", "inpainting", "--train-data", str(tmp_path), "--output-dir", str(tmp_path / "out"),
               "--upscale-factor", "2"])

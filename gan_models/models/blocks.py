@@ -44,6 +44,12 @@ class ResidualBlock(nn.Module):
     def forward(self, x):
         return self.act(x + self.body(x))
 
+    def start_as_identity(self):
+        """Zero the residual branch's last layer: on a ReLU output (x >= 0) the block then returns x."""
+        last = self.body[-1] if list(self.body[-1].parameters()) else self.body[-2]  # norm="none": the convolution
+        for parameter in last.parameters():
+            nn.init.zeros_(parameter)
+
 
 class DownBlock(nn.Sequential):
     """Halve the resolution with a strided convolution, then refine."""
@@ -104,6 +110,15 @@ class FFCResidualBlock(nn.Module):
         for index, layer in enumerate(self.layers):
             y = layer(y, activate=index == 0)
         return torch.relu(x + y)
+
+    def start_as_identity(self):
+        """Zero the second layer's output (its normalisations, or with norm="none" its convolutions): on a ReLU
+        output the block then returns its input, so it can be grown into a trained network."""
+        last = self.layers[-1]
+        norms = [p for norm in (last.norm_local, last.norm_global) for p in norm.parameters()]
+        convs = [conv.weight for conv in (last.local_to_local, last.global_to_local, last.local_to_global, last.expand)]
+        for parameter in norms or convs:
+            nn.init.zeros_(parameter)
 
 
 class FFCLayer(nn.Module):

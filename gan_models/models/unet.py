@@ -17,7 +17,9 @@ class UNetGenerator(ModelMixin, ConfigMixin):
     a small full-resolution head then sees the unfolded features beside the input itself, so per-pixel
     detail (the vintage grain) and block seams are handled at full resolution.
     `bottleneck_type="ffc"` makes the bottleneck blocks fast Fourier convolutions (LaMa): each sees the whole image at
-    once (one block per entry of `bottleneck_dilations`, whose values are then unused).
+    once (one block per entry of `bottleneck_dilations`, whose values are then unused). `ffc_blocks` appends that
+    many FFC blocks after the dilated ones: grown into a trained dilated U-Net (`load_state_grown`) they start as the
+    identity and add image-wide context to what it already computes.
     Inputs of any size work: they are padded to a multiple of `size_multiple` and cropped back.
     """
 
@@ -32,6 +34,7 @@ class UNetGenerator(ModelMixin, ConfigMixin):
         output_activation: str = "tanh",
         space_to_depth: int = 1,
         bottleneck_type: str = "dilated",
+        ffc_blocks: int = 0,
     ):
         super().__init__()
         channels = list(channels)
@@ -40,7 +43,8 @@ class UNetGenerator(ModelMixin, ConfigMixin):
         if bottleneck_type not in ("dilated", "ffc"):
             raise ValueError(f"bottleneck_type must be 'dilated' or 'ffc', not {bottleneck_type!r}")
         self.bottleneck = nn.Sequential(*(ResidualBlock(channels[-1], d, norm) if bottleneck_type == "dilated"
-                                          else FFCResidualBlock(channels[-1], norm=norm) for d in bottleneck_dilations))
+                                          else FFCResidualBlock(channels[-1], norm=norm) for d in bottleneck_dilations),
+                                        *(FFCResidualBlock(channels[-1], norm=norm) for _ in range(ffc_blocks)))
         reversed_channels = channels[::-1]
         self.up = nn.ModuleList(
             UpBlock(c_in, c_skip, c_skip, norm) for c_in, c_skip in zip(reversed_channels, reversed_channels[1:])
@@ -70,10 +74,7 @@ class UNetGenerator(ModelMixin, ConfigMixin):
             for key, value in state.items():
                 self._embed(own[key], value, key, old_channels)
             for index in range(old_blocks, len(self.bottleneck)):
-                body = self.bottleneck[index].body
-                last = body[-1] if list(body[-1].parameters()) else body[-2]  # norm="none": the convolution
-                for parameter in last.parameters():
-                    parameter.zero_()
+                self.bottleneck[index].start_as_identity()
         return list(range(old_blocks, len(self.bottleneck)))
 
     def _source_layout(self, state):
@@ -92,8 +93,10 @@ class UNetGenerator(ModelMixin, ConfigMixin):
         if wider and self.config.space_to_depth > 1:
             raise ValueError("widening a space-to-depth U-Net is not supported")
         options = {key: value for key, value in self.config.items() if not key.startswith("_")}
+        dilated = len(self.config.bottleneck_dilations)
         source = UNetGenerator(**{**options, "channels": old_channels,
-                                  "bottleneck_dilations": self.config.bottleneck_dilations[:old_blocks]})
+                                  "bottleneck_dilations": self.config.bottleneck_dilations[:old_blocks],
+                                  "ffc_blocks": max(old_blocks - dilated, 0)})
         expected = {key: tuple(value.shape) for key, value in source.state_dict().items()}
         if expected != {key: tuple(value.shape) for key, value in state.items()}:
             differences = sorted(set(expected.items()) ^ {(k, tuple(v.shape)) for k, v in state.items()})[:4]

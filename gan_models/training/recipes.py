@@ -210,9 +210,9 @@ class InpaintingRecipe(Recipe):
     # the shipped width: the extra bottleneck width costs little time (benchmarks/results/inpainting_widths.md)
     def __init__(self, generator_channels=(16, 32, 64, 128, 320), discriminator_channels=64, working_size=256,
                  fill_relaxation_steps=10, seed=0, generator_bottleneck_dilations=(1, 2, 4, 8),
-                 generator_bottleneck="dilated"):
+                 generator_bottleneck="dilated", generator_ffc_blocks=0):
         self.generator_channels = tuple(generator_channels)
-        self.generator_bottleneck = generator_bottleneck
+        self.generator_bottleneck, self.generator_ffc_blocks = generator_bottleneck, generator_ffc_blocks
         self.generator_bottleneck_dilations = tuple(generator_bottleneck_dilations)
         self.discriminator_channels = discriminator_channels
         self.working_size = working_size
@@ -231,7 +231,7 @@ class InpaintingRecipe(Recipe):
     def build_generator(self):
         generator = UNetGenerator(in_channels=4, out_channels=3, channels=self.generator_channels,
                                   bottleneck_dilations=self.generator_bottleneck_dilations,
-                                  bottleneck_type=self.generator_bottleneck)
+                                  bottleneck_type=self.generator_bottleneck, ffc_blocks=self.generator_ffc_blocks)
         # a zero head: training starts from the pyramid fill itself and learns only the correction
         torch.nn.init.zeros_(generator.head.weight)
         torch.nn.init.zeros_(generator.head.bias)
