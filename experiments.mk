@@ -29,13 +29,14 @@ train-style-long: install
 		--eval-steps 100000 --checkpointing-steps 500 --checkpoints-total-limit 20
 
 # The GPU round (scripts/gpu_round.sh: pack here, train there, unpack here; docs/training-history.md, "GPU round"):
-# four runs side by side on one lent GPU, then the inpainting arms measured here beside the shipped generator.
+# its runs side by side on one lent GPU, then the inpainting arms measured here beside the shipped generator (the first
+# round's arms were inpainting-ffc and inpainting-dilated, both from scratch).
 device-pack: install
 	PYTHON=$(BIN)/python scripts/gpu_round.sh pack
 
 eval-inpainting-device: install
 	$(BIN)/python benchmarks/eval_inpainting.py --pipeline shipped=pretrained/inpainting \
-		ffc=runs/gpu_round/bundles/inpainting-ffc dilated=runs/gpu_round/bundles/inpainting-dilated \
+		ffc=runs/gpu_round/bundles/inpainting-ffc-grown continued=runs/gpu_round/bundles/inpainting-continued \
 		--json runs/gpu_round/inpainting_val.json
 
 # Does a deeper bottleneck help? The shipped generator trained on 750 steps as it is (control) and with three more

@@ -2,17 +2,18 @@
 # Train on a lent GPU machine (the `device` tool): pack here, train there, unpack and measure here.
 #
 #   scripts/gpu_round.sh pack            # here: .device_carry/ (cut-outs, VGG16 to relu3_3, the diffusers wheel)
-#   scripts/gpu_round.sh train MINUTES   # there: four runs side by side, bundled in fp16 -> $OUT/round.tar.part-*
+#   scripts/gpu_round.sh train MINUTES   # there: three runs side by side, bundled in fp16 -> $OUT/round.tar.part-*
 #   scripts/gpu_round.sh unpack FOLDER   # here: FOLDER holds the parts -> runs/gpu_round/bundles/<run>
 #
 # The working tree plus what is carried must stay under 64 MiB: carry data/train and .device_carry
 # (`run` with carry ["data/train", ".device_carry"]). The cut-outs travel as 256 px WebP, and VGG16 only up to
 # relu3_3, all the training losses read (the 5-layer LPIPS-like evaluation runs here, after `unpack`).
-# The four runs of `train` (docs/training-history.md, "GPU round"):
-#   inpainting-ffc      LaMa-style FFC bottleneck, from scratch
-#   inpainting-dilated  the previous design (dilated bottleneck), from scratch, same losses and time: the comparison
-#   colorization-ft     the shipped colorizer with its encoder unfrozen at 0.1x the learning rate
-#   upscale-gan         the shipped upscaler, L1 + perceptual + PatchGAN at 256 px crops
+# The runs of `train`. The first round (2026-12-04, commit f627157's version of this script; docs/training-history.md,
+# "GPU round") trained both inpainting designs from scratch and unfroze the colorizer's encoder; what it taught chose
+# these (the 15-minute CPU check of the first two: "FFC blocks grown into the shipped generator"):
+#   inpainting-ffc-grown  the shipped generator with two FFC blocks grown in as the identity, the shipped cycles' losses
+#   inpainting-continued  the shipped generator continued the same way without them: the comparison
+#   upscale-gan           the shipped upscaler, L1 + perceptual + PatchGAN at 256 px crops
 # On a CPU, `RES=64 BATCH=2 WORKERS=0 scripts/gpu_round.sh train 0.3` is a smoke test of the whole round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,21 +48,18 @@ train() {
         --resolution "${RES:-256}" --mixed-precision bf16 --lr-decay linear --max-train-minutes "$minutes"
         --max-train-steps 1000000 --checkpointing-steps 1000000 --sample-steps 500 --dataloader-num-workers "$workers"
         --train-data-description "photos from gcompris-qt-data, wallpapers and Scratch backgrounds, half of the crops with Scratch / Tux Paint cut-outs pasted on (make data)")
-    local inpainting=(--task inpainting --train-batch-size "$batch" --learning-rate 5e-4 --discriminator-learning-rate 2e-4
-        --perceptual-weight 1 --adversarial-weight 0.1 --feature-matching-weight 1 --adversarial-loss non_saturating
-        --r1-weight 0.5)
-    "$PYTHON" train_accelerate.py "${inpainting[@]}" "${common[@]}" --output-dir "$RUNS/inpainting-ffc" \
-        --generator-bottleneck ffc --generator-channels 16 32 64 256 > "$RUNS/inpainting-ffc.log" 2>&1 &
-    "$PYTHON" train_accelerate.py "${inpainting[@]}" "${common[@]}" --output-dir "$RUNS/inpainting-dilated" \
-        > "$RUNS/inpainting-dilated.log" 2>&1 &
-    "$PYTHON" train_accelerate.py --task colorization "${common[@]}" --output-dir "$RUNS/colorization-ft" \
-        --init-from pretrained/colorization --encoder-learning-rate-scale 0.1 --train-batch-size "$batch" \
-        --learning-rate 1e-4 > "$RUNS/colorization-ft.log" 2>&1 &
+    local inpainting=(--task inpainting --init-from pretrained/inpainting --generator-channels 16 32 64 128 320
+        --train-batch-size "$batch" --learning-rate 1e-4 --discriminator-learning-rate 1e-4 --perceptual-weight 5
+        --adversarial-weight 0.1 --feature-matching-weight 1)
+    "$PYTHON" train_accelerate.py "${inpainting[@]}" "${common[@]}" --output-dir "$RUNS/inpainting-ffc-grown" \
+        --generator-ffc-blocks 2 > "$RUNS/inpainting-ffc-grown.log" 2>&1 &
+    "$PYTHON" train_accelerate.py "${inpainting[@]}" "${common[@]}" --output-dir "$RUNS/inpainting-continued" \
+        > "$RUNS/inpainting-continued.log" 2>&1 &
     "$PYTHON" train_accelerate.py --task upscale "${common[@]}" --output-dir "$RUNS/upscale-gan" \
         --init-from pretrained/upscale --train-batch-size "$batch" --learning-rate 1e-4 > "$RUNS/upscale-gan.log" 2>&1 &
     local status=0 job run last_sample
     for job in $(jobs -p); do wait "$job" || status=1; done
-    for run in inpainting-ffc inpainting-dilated colorization-ft upscale-gan; do
+    for run in inpainting-ffc-grown inpainting-continued upscale-gan; do
         echo "== $run"; tail -c 3000 "$RUNS/$run.log" | tr '\r' '\n' | grep -v '^\s*$' | tail -n 3 || true
         [ -d "$RUNS/$run/pipeline" ] || continue
         "$PYTHON" scripts/bundle_pipeline.py "$RUNS/$run/pipeline" "$RUNS/bundles/$run" || status=1
