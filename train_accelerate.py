@@ -9,6 +9,7 @@
 """
 import argparse
 
+from gan_models.models.adain import FEATURE_TRANSFORMS
 from gan_models.training import RECIPES, get_recipe
 from gan_models.training.loop import train
 
@@ -70,7 +71,7 @@ def parse_args(argv=None):
     p.add_argument("--style-loss", default="relative", choices=["relative", "absolute"],
                    help="style_transfer: feature mean/std errors relative to each layer's scale, or absolute "
                    "(the benchmark's style distance, which weighs the mid layers more)")
-    p.add_argument("--feature-transform", default="adain", choices=["adain", "wct"],
+    p.add_argument("--feature-transform", default="adain", choices=sorted(FEATURE_TRANSFORMS),
                    help="style_transfer: how the style's statistics reach the content's relu4_1 features for the "
                    "decoder: per-channel mean and spread (adain) or the whole channel covariance (wct)")
     p.add_argument("--distillation-weight", type=float, default=None, help="style_transfer: compact encoder vs VGG16")
