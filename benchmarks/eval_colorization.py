@@ -6,6 +6,7 @@
 Each `--data` set gets one table: rows are group x method; PSNR, SSIM, Hasler-Suesstrunk colourfulness CF (and
 the truth's), |dCF|, LPIPS-like VGG16 distance, ms per photo. Groups come from `make data`'s manifest.
 `--temperature` / `--chroma-gain` / `--chroma-smoothing` evaluate extra settings of the first pipeline (choose them on data/val only).
+`--per-photo` adds one line per photo (PSNR / CF of each method), which shows the photos a group mean rests on.
 `--speed` adds the first pipeline's latency at 512x512 and ~4 MP, its GFLOPs, and OpenCV Navier-Stokes
 inpainting of a 512x512 photo timed in the same run (the reference every task's speed target uses).
 """
@@ -68,6 +69,22 @@ def speed_rows(pipe, threads, runs=5):
             f"{sum(p.numel() for p in pipe.generator.parameters()) / 1e6:.1f} M parameters.")
 
 
+def per_photo_table(rows, groups):
+    """A markdown table, one line per photo (by group, then name): each method's PSNR / CF, and the truth's CF."""
+    methods = list(dict.fromkeys(row["method"] for row in rows))
+    by_file = {}
+    for row in rows:
+        by_file.setdefault(row["file"], {})[row["method"]] = row
+    lines = ["| group | photo | " + " | ".join(f"{m}: psnr / cf" for m in methods) + " | cf_truth |",
+             "|---|---|" + "---|" * (len(methods) + 1)]
+    order = sorted(by_file, key=lambda f: (groups.get(os.path.abspath(f), ""), os.path.basename(f)))
+    for path in order:
+        cells = " | ".join(f"{by_file[path][m]['psnr']:.2f} / {by_file[path][m]['cf']:.1f}" for m in methods)
+        lines.append(f"| {groups.get(os.path.abspath(path), '')} | {os.path.basename(path)} | {cells} | "
+                     f"{by_file[path][methods[0]]['cf_truth']:.1f} |")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pipeline", nargs="+", default=["gan_models=pretrained/colorization"],
@@ -81,6 +98,8 @@ def main():
     parser.add_argument("--chroma-gain", type=float, nargs="*", default=[], help="also evaluate these gains")
     parser.add_argument("--chroma-smoothing", type=float, nargs="*", default=[],
                         help="also evaluate these chroma smoothing radii (share of the working size)")
+    parser.add_argument("--per-photo", action="store_true",
+                        help="also list every photo's PSNR and CF per method, by group (which photos drive a mean)")
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runtime", default="auto", choices=["auto", "torch", "onnxruntime"],
@@ -115,6 +134,8 @@ def main():
                 table[f"{group} ({count}): {method}"] = means
         print(format_metrics_table(table) + "\n")
         report[set_name] = table
+        if args.per_photo:
+            print(per_photo_table(rows, groups) + "\n")
     if args.speed:
         text = speed_rows(first, args.threads)
         print(f"## speed ({first_name})\n\n{text}")

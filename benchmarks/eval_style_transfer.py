@@ -11,7 +11,8 @@ Style distance: VGG16 feature mean/std, output vs style; content distance: LPIPS
 (gan_models.evaluation.style_transfer). The vintage preset is timed against vintagify's CycleGAN generator
 on a 512x320 photo, and its output compared with the analytic aged print it learned (gan_models.evaluation.vintage). `--ours-only` skips the peers (to compare variants of our own model);
 `--no-color-transfer` turns off the pipeline's colour statistics step; `--feature-transform adain wct` gives a row of
-ours per transform between encoder and decoder, in place of the bundle's own setting.
+ours per transform between encoder and decoder, in place of the bundle's own setting; `--wct-weight 0.5 0.75` adds
+rows of ours with WCT's features blended with AdaIN's at those shares.
 """
 import argparse
 import copy
@@ -77,6 +78,9 @@ def main():
     parser.add_argument("--feature-transform", nargs="*", default=[], choices=sorted(FEATURE_TRANSFORMS),
                         help="ours with each of these feature transforms (rows 'gan_models, adain' ...) "
                         "instead of the bundle's")
+    parser.add_argument("--wct-weight", nargs="*", type=float, default=[],
+                        help="also ours with WCT blended with AdaIN at each of these WCT shares (rows 'gan_models, "
+                        "wct 0.75' ...)")
     parser.add_argument("--no-color-transfer", action="store_true", help="ours without the colour statistics step")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -90,7 +94,10 @@ def main():
     if args.feature_transform:  # one row per transform instead of the bundle's own setting
         methods = {f"gan_models, {transform}": copy.copy(ours) for transform in args.feature_transform}
         for transform, variant in zip(args.feature_transform, methods.values()):
-            variant.config = {**ours.config, "feature_transform": transform}
+            variant.config = {**ours.config, "feature_transform": transform, "wct_weight": 1.0}
+    for weight in args.wct_weight:
+        variant = methods[f"gan_models, wct {weight}"] = copy.copy(ours)
+        variant.config = {**ours.config, "feature_transform": "wct", "wct_weight": weight}
     for item in args.extra_pipeline:
         name, folder = item.split("=", 1)
         methods[name] = StyleTransferPipeline.from_pretrained(folder, load_discriminator=False)

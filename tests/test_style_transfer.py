@@ -8,7 +8,7 @@ from PIL import Image
 
 from gan_models import InvalidInputError, StyleDecoder, StyleEncoder, StyleTransferPipeline, VGG16Features
 from gan_models.color import rgb_to_lab
-from gan_models.models.adain import STYLE_LAYERS, adain, symmetric_power, whitening_coloring
+from gan_models.models.adain import STYLE_LAYERS, adain, feature_transform, symmetric_power, whitening_coloring
 from gan_models.pipelines.resize import pil_to_tensor
 from gan_models.pipelines.style_transfer import match_color_statistics
 from gan_models.training.style_recipe import ABSOLUTE_STYLE_SCALE, absolute_style_error, extra_layers_in
@@ -276,6 +276,35 @@ def test_wct_feature_transform_reaches_the_decoder_and_a_wrong_name_is_refused()
     assert np.array_equal(np.asarray(same), np.asarray(content))
     pipe.config["feature_transform"] = "gram"
     with pytest.raises(InvalidInputError, match="feature_transform must be one of"):
+        pipe(image=content, style_image=stripes())
+
+
+def test_wct_weight_blends_wct_with_adain_features():
+    torch.manual_seed(0)
+    content, style = torch.randn(1, 8, 12, 10), torch.randn(1, 8, 9, 11) * 2 + 1
+    wct, plain = whitening_coloring(content, style), adain(content, style)
+    assert feature_transform("wct", 1.0) is whitening_coloring and feature_transform("adain", 0.3) is adain
+    assert torch.allclose(feature_transform("wct", 0.0)(content, style), plain, atol=1e-5)
+    assert torch.allclose(feature_transform("wct", 0.75)(content, style), 0.25 * plain + 0.75 * wct, atol=1e-5)
+    half = feature_transform("wct", 0.5)(content, style, strength=0.0)
+    assert torch.allclose(half, content, atol=1e-5)  # strength 0 is still the content itself
+    with pytest.raises(KeyError):
+        feature_transform("gram")
+
+
+def test_pipeline_wct_weight_reaches_the_decoder_and_is_checked():
+    pipe = tiny_style_pipeline()
+    content = photo(64, 48, seed=2)
+    seen, decoded, features, decode = [], [], pipe._features, pipe._decode
+    pipe._features = lambda rgb, layers: (seen.append(features(rgb, layers)), seen[-1])[1]
+    pipe._decode = lambda features, *rest: (decoded.append(features["relu4_1"]), decode(features, *rest))[1]
+    pipe.config.update(feature_transform="wct", wct_weight=0.6)
+    pipe(image=content, style_image=stripes())
+    content_features, style_features = seen[0]["relu4_1"], seen[1]["relu4_1"]
+    expected = 0.4 * adain(content_features, style_features) + 0.6 * whitening_coloring(content_features, style_features)
+    assert torch.allclose(decoded[0], expected, atol=1e-5)
+    pipe.config["wct_weight"] = 1.5
+    with pytest.raises(InvalidInputError, match="wct_weight must be between 0 and 1"):
         pipe(image=content, style_image=stripes())
 
 

@@ -75,6 +75,20 @@ def whitening_coloring(content, style, strength=1.0, floor=1e-3):
 FEATURE_TRANSFORMS = {"adain": adain, "wct": whitening_coloring}
 
 
+def feature_transform(name, wct_weight=1.0):
+    """The transform `name` of FEATURE_TRANSFORMS (KeyError if unknown). For "wct", a `wct_weight` below 1 blends its
+    features with AdaIN's (0 = AdaIN): the blend keeps some of the photo's own channel correlations, so most of WCT's
+    step towards the style comes at a fraction of its loss of content."""
+    transform = FEATURE_TRANSFORMS[name]
+    if name != "wct" or wct_weight >= 1.0:
+        return transform
+
+    def blended(content, style, strength=1.0):
+        wct = whitening_coloring(content, style, strength=strength)
+        return torch.lerp(adain(content, style, strength=strength).to(wct.dtype), wct, wct_weight)
+    return blended
+
+
 def statistics_distance(output, style):
     """Per image, the RMS over channels of the feature-mean difference plus that of the feature-std difference
     (BxCxN features), averaged over the batch: the style distance of one layer."""

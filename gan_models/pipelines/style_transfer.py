@@ -11,7 +11,7 @@ from ..color import lab_to_rgb, rgb_to_lab
 from ..errors import InvalidInputError
 from ..image_io import check_size, to_rgb
 from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder, UNetGenerator
-from ..models.adain import FEATURE_TRANSFORMS, symmetric_power
+from ..models.adain import FEATURE_TRANSFORMS, feature_transform, symmetric_power
 from ..runtime import OnnxModule, check_runtime, require_onnxruntime, wants_onnxruntime
 from .base import BasePipeline, ImagePipelineOutput, resolve_folder
 from .resize import channels_last, fit_within, pil_to_tensor, tensor_to_pil
@@ -31,7 +31,8 @@ class StyleTransferPipeline(BasePipeline):
     and covariance, in proportion to `strength`: the decoder alone under-shoots the palette.
     `feature_transform` (config) is how the style's statistics reach the content's relu4_1 features: "adain" (each
     channel's mean and spread, what the decoder was trained with) or "wct" (the whole channel covariance too:
-    more of a graphic style's texture, a little less of the photo).
+    more of a graphic style's texture, a little less of the photo); with "wct", `wct_weight` < 1 blends its
+    features with AdaIN's (0 = AdaIN).
     The content is processed at up to `max_size` on its longer side (larger photos are stylized at that
     size and upsampled, so memory stays bounded); a photo smaller than `min_size` (0: off) is stylized at
     that size and shrunk back; the style image is read at `style_size`.
@@ -43,7 +44,7 @@ class StyleTransferPipeline(BasePipeline):
                   "vintage": UNetGenerator, "vintage_discriminator": PatchGANDiscriminator}
     optional_components = ("discriminator", "vintage", "vintage_discriminator")
     default_config = {"style_size": 256, "max_size": 1024, "color_transfer": True, "min_size": 0,
-                      "feature_transform": "adain"}
+                      "feature_transform": "adain", "wct_weight": 1.0}
 
     def __init__(self, presets=None, **kwargs):
         super().__init__(**kwargs)
@@ -143,10 +144,7 @@ class StyleTransferPipeline(BasePipeline):
         work, resized = working_tensor(source, self.config["max_size"], self.device, self.dtype)
         features = self._features(work, self.decoder.input_layers)
         style_features = self._features(style, self.decoder.style_layers)
-        transform = FEATURE_TRANSFORMS.get(self.config["feature_transform"])
-        if transform is None:
-            raise InvalidInputError(f"feature_transform must be one of {sorted(FEATURE_TRANSFORMS)}, "
-                                    f"got {self.config['feature_transform']!r}.")
+        transform = self._feature_transform()
         # every level the decoder reads gets the style's statistics, blended by the strength
         blended = {name: transform(features[name], style_features[name], strength=strength)
                    for name in self.decoder.input_layers}
@@ -161,6 +159,14 @@ class StyleTransferPipeline(BasePipeline):
             out = match_color_statistics(out, style, strength)
         result = to_full_size(out, source, resized)
         return result if source is content else result.resize(content.size, Image.LANCZOS)
+
+    def _feature_transform(self):
+        name, weight = self.config["feature_transform"], float(self.config.get("wct_weight", 1.0))
+        if name not in FEATURE_TRANSFORMS:
+            raise InvalidInputError(f"feature_transform must be one of {sorted(FEATURE_TRANSFORMS)}, got {name!r}.")
+        if not 0.0 <= weight <= 1.0:
+            raise InvalidInputError(f"wct_weight must be between 0 and 1, got {weight}.")
+        return feature_transform(name, weight)
 
     def vintage_look(self, content, strength, seed):
         return apply_vintage(self.vintage, content, strength, seed, self.config["max_size"])
