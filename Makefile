@@ -152,12 +152,13 @@ eval-critics: install
 		--train-batch-size 8 "$$@" || exit 1; done | tee benchmarks/results/critics.md
 
 # Trained runs -> the fp16 folders under pretrained/, with the critics of train-critics; the style model is the
-# alpha 0.2 blend written by experiment-style-content, run with WCT (experiment-style-wct)
+# alpha 0.2 blend written by experiment-style-content, run with WCT blended 0.9 with AdaIN (experiment-style-wct,
+# experiment-style-wct-weight)
 bundle: install
 	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting_wide_3/pipeline pretrained/inpainting \
 		--component discriminator=runs/inpainting_critic/pipeline/discriminator \
 		--notes docs/inpainting_card.md --metrics benchmarks/results/inpainting.json
-	$(BIN)/python scripts/bundle_pipeline.py runs/style_interp_0.2 pretrained/style-transfer --set feature_transform=wct \
+	$(BIN)/python scripts/bundle_pipeline.py runs/style_interp_0.2 pretrained/style-transfer --set feature_transform=wct wct_weight=0.9 \
 		--component vintage=runs/vintage/pipeline/generator discriminator=runs/style_critic/pipeline/discriminator \
 		vintage_discriminator=runs/vintage_critic/pipeline/discriminator --notes docs/style_transfer_card.md \
 		--metrics benchmarks/results/style_transfer.json \

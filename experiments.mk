@@ -455,3 +455,16 @@ experiment-style-wct-train: install
 	for t in adain wct; do $(BIN)/python benchmarks/eval_style_transfer.py --styles data/style_val --num-contents 6 \
 	  --sizes 384 --ours-only --pipeline runs/style_train_$$t/pipeline --feature-transform wct \
 	  --json runs/style_train_$$t/eval_val.json | grep gan_models; done
+
+# Experiment: WCT blended with AdaIN (`wct_weight`), no training. Validation styles one by one (choose: the largest WCT
+# share whose content distance stays at or below Magenta's on both validation sets at both sizes), then the held-out
+# kinds and the paintings (report) beside the unblended WCT and Magenta in the same run.
+experiment-style-wct-weight: install
+	$(BIN)/python benchmarks/style_wct_weight.py --size 384 --weights 0 0.25 0.5 0.75 0.9 1 --magenta \
+		--styles data/art_val data/style_val --json benchmarks/results/style_wct_weight_val_384.json
+	$(BIN)/python benchmarks/style_wct_weight.py --size 512 --weights 0.5 0.75 0.9 1 --magenta \
+		--styles data/art_val data/style_val --json benchmarks/results/style_wct_weight_val_512.json
+	$(BIN)/python benchmarks/eval_style_transfer.py --styles data/style_test --num-contents 6 --sizes 384 512 \
+		--feature-transform wct --wct-weight 0.9 --json benchmarks/results/style_wct_weight_test.json
+	$(BIN)/python benchmarks/eval_style_transfer.py --styles $(PAINTINGS) --num-contents 6 --sizes 384 512 \
+		--feature-transform wct --wct-weight 0.9 --json benchmarks/results/style_wct_weight_paintings.json
