@@ -261,12 +261,18 @@ def test_presets_and_vintage():
     assert pipe(image=photo(50, 40), preset="retro").images[0].size == (50, 40)
 
 
-def test_wct_feature_transform_reaches_the_decoder_and_a_wrong_name_is_refused():
-    pipe = tiny_style_pipeline()
-    content = photo(64, 48, seed=2)
+def spy_on_features(pipe):
+    """Lists that fill with the encoder's outputs and the relu4_1 features the decoder is given, call by call."""
     seen, decoded, features, decode = [], [], pipe._features, pipe._decode
     pipe._features = lambda rgb, layers: (seen.append(features(rgb, layers)), seen[-1])[1]
     pipe._decode = lambda features, *rest: (decoded.append(features["relu4_1"]), decode(features, *rest))[1]
+    return seen, decoded
+
+
+def test_wct_feature_transform_reaches_the_decoder_and_a_wrong_name_is_refused():
+    pipe = tiny_style_pipeline()
+    content = photo(64, 48, seed=2)
+    seen, decoded = spy_on_features(pipe)
     pipe.config["feature_transform"] = "wct"
     assert pipe(image=content, style_image=stripes()).images[0].size == content.size
     content_features, style_features = seen[0]["relu4_1"], seen[1]["relu4_1"]
@@ -295,9 +301,7 @@ def test_wct_weight_blends_wct_with_adain_features():
 def test_pipeline_wct_weight_reaches_the_decoder_and_is_checked():
     pipe = tiny_style_pipeline()
     content = photo(64, 48, seed=2)
-    seen, decoded, features, decode = [], [], pipe._features, pipe._decode
-    pipe._features = lambda rgb, layers: (seen.append(features(rgb, layers)), seen[-1])[1]
-    pipe._decode = lambda features, *rest: (decoded.append(features["relu4_1"]), decode(features, *rest))[1]
+    seen, decoded = spy_on_features(pipe)
     pipe.config.update(feature_transform="wct", wct_weight=0.6)
     pipe(image=content, style_image=stripes())
     content_features, style_features = seen[0]["relu4_1"], seen[1]["relu4_1"]
