@@ -14,7 +14,7 @@ endif
 	experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue \
 	experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips \
 	experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content \
-	experiment-inpainting-scale experiment-inpainting-scale-control experiment-colorization-rooms \
+	experiment-inpainting-scale experiment-inpainting-scale-control experiment-colorization-rooms experiment-colorization-encoder \
 	experiment-detector-crop384 experiment-detector-skeleton experiment-detector-rescan experiment-detector-v5 \
 	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup \
 	experiment-inpainting-ffc-growth experiment-inpainting-ffc-growth-long
@@ -335,6 +335,16 @@ experiment-colorization-rooms: install
 	for data in val=data/val "test=data/test varied=data/varied"; do \
 	  $(BIN)/python benchmarks/eval_colorization.py --pipeline shipped=pretrained/colorization \
 	    rooms=runs/color_rooms15/pipeline control=runs/color_control15/pipeline --data $$data --threads 1; done
+
+# Experiment (#34, encoder): the bundled colorizer fine-tuned 15 minutes on one thread with its EfficientNet-Lite0
+# encoder unfrozen at 0.1 x the decoder's learning rate, against the same fine-tune with the encoder frozen; the two
+# arms run side by side (one thread each, equal wall time), then beside the bundled one on data/val.
+experiment-colorization-encoder: install
+	$(COLOR_FINETUNE) --room-probability 0 --encoder-learning-rate-scale 0.1 --output-dir runs/color_encoder15 & \
+	$(COLOR_FINETUNE) --room-probability 0 --output-dir runs/color_frozen15; wait
+	$(BIN)/python benchmarks/eval_colorization.py --pipeline shipped=pretrained/colorization \
+	  encoder=runs/color_encoder15/pipeline frozen=runs/color_frozen15/pipeline --data val=data/val --threads 2 \
+	  --json benchmarks/results/colorization_encoder_val.json | tee benchmarks/results/colorization_encoder_val.md
 
 # Experiment (#38): the bundled v2 detector continued 35 minutes on 384 px crops (batch 8, the pixels of a 256 px
 # batch of 16), beside the 85-minute 256 px continuation that shipped as v3 (runs/damage_detection_v3 in the Makefile)

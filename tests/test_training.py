@@ -251,7 +251,7 @@ def test_a_bundled_fp16_pipeline_seeds_a_new_run(task, folder, component):
         assert torch.equal(critic.state_dict()[key], expected), key
 
 
-def test_a_colorizer_fine_tuned_from_a_bundle_keeps_its_chosen_temperature_and_gain(tmp_path):
+def test_a_colorizer_fine_tuned_from_a_bundle_keeps_its_chosen_settings(tmp_path):
     from gan_models.training.recipes import get_recipe
 
     recipe = get_recipe("colorization")
@@ -263,7 +263,9 @@ def test_a_colorizer_fine_tuned_from_a_bundle_keeps_its_chosen_temperature_and_g
         chosen = json.load(f)
     assert chosen["temperature"] is not None and fresh["temperature"] is None
     exported = recipe.build_pipeline(generator, critic).config
-    assert exported["temperature"] == chosen["temperature"] and exported["chroma_gain"] == chosen["chroma_gain"]
+    for key in ("temperature", "chroma_gain", "chroma_smoothing"):
+        assert exported[key] == chosen[key], key
+    assert chosen["chroma_smoothing"] != fresh["chroma_smoothing"]  # else the loop above could not tell
     plain = get_recipe("colorization")  # a run that starts from scratch keeps the defaults
     assert plain.build_pipeline(plain.build_generator(), None).config["temperature"] is None
 

@@ -191,7 +191,7 @@ class ColorizationRecipe(Recipe):
 
         return evaluate_colorization(pipe, files, perceptual)
 
-    inherited_settings = ("temperature", "chroma_gain")
+    inherited_settings = ("temperature", "chroma_gain", "chroma_smoothing")
 
     def build_pipeline(self, generator, discriminator):
         return ColorizationPipeline(generator=generator, discriminator=discriminator, working_size=self.working_size,
