@@ -14,7 +14,7 @@ endif
 	experiment-style-critic experiment-style-weight experiment-style-depth experiment-style-depth-continue \
 	experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips \
 	experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content \
-	experiment-inpainting-scale experiment-inpainting-scale-control experiment-colorization-rooms experiment-colorization-encoder \
+	experiment-inpainting-scale experiment-inpainting-scale-control experiment-colorization-rooms experiment-colorization-encoder experiment-colorization-encoder-fixed-bn train-colorization-encoder-long \
 	experiment-detector-crop384 experiment-detector-skeleton experiment-detector-rescan experiment-detector-v5 \
 	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup \
 	experiment-inpainting-ffc-growth experiment-inpainting-ffc-growth-long
@@ -345,6 +345,26 @@ experiment-colorization-encoder: install
 	$(BIN)/python benchmarks/eval_colorization.py --pipeline shipped=pretrained/colorization \
 	  encoder=runs/color_encoder15/pipeline frozen=runs/color_frozen15/pipeline --data val=data/val --threads 2 \
 	  --json benchmarks/results/colorization_encoder_val.json | tee benchmarks/results/colorization_encoder_val.md
+
+# Second arm: the same encoder fine-tune once the encoder's batch norms keep their ImageNet statistics in training
+# mode (ColorizationUNet.train since 2026-12-07), run beside the style per-layer analysis (one thread each).
+experiment-colorization-encoder-fixed-bn: install
+	$(COLOR_FINETUNE) --room-probability 0 --encoder-learning-rate-scale 0.1 --output-dir runs/color_encoder15_bn
+	$(BIN)/python benchmarks/eval_colorization.py --pipeline shipped=pretrained/colorization \
+	  encoder_fixed_bn=runs/color_encoder15_bn/pipeline frozen=runs/color_frozen15/pipeline --data val=data/val \
+	  --threads 2 --json benchmarks/results/colorization_encoder_bn_val.json \
+	  | tee benchmarks/results/colorization_encoder_bn_val.md
+
+# The fixed-statistics encoder fine-tune lengthened: 65 minutes on two threads from the bundled colorizer, the same
+# learning rates (1e-4 falling to 0, encoder at 0.1 x), validation photos scored every 500 steps.
+train-colorization-encoder-long: install
+	OMP_NUM_THREADS=2 $(BIN)/python train_accelerate.py --task colorization --train-data data/train \
+		--val-data data/val --cutout-data data/cutouts --backbone-path data/efficientnet_lite0 --vgg-path data/vgg16 \
+		--resolution 256 --train-batch-size 16 --mixed-precision bf16 --learning-rate 1e-4 --lr-decay linear \
+		--encoder-learning-rate-scale 0.1 --max-train-minutes 65 --max-train-steps 100000 --eval-steps 500 \
+		--num-eval-images 28 --checkpoints-total-limit 3 --init-from pretrained/colorization \
+		--output-dir runs/colorization_encoder_long \
+		--train-data-description "photos from gcompris-qt-data, wallpapers and Scratch backgrounds, half of the crops with Scratch / Tux Paint cut-outs pasted on (make data)"
 
 # Experiment (#38): the bundled v2 detector continued 35 minutes on 384 px crops (batch 8, the pixels of a 256 px
 # batch of 16), beside the 85-minute 256 px continuation that shipped as v3 (runs/damage_detection_v3 in the Makefile)

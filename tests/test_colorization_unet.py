@@ -67,13 +67,19 @@ def test_colorization_unet_keeps_any_size_and_temperature_sets_vividness():
     assert vivid.abs().mean() > muted.abs().mean()
 
 
-def test_a_frozen_encoder_keeps_its_batch_statistics_in_training_mode():
+def test_the_encoder_keeps_its_batch_statistics_in_training_mode_frozen_or_trained():
     net = ColorizationUNet(decoder_channels=(16, 8, 8))
-    net.encoder.requires_grad_(False)
-    net.train()
-    assert not net.encoder.training and net.up.training
-    net.encoder.requires_grad_(True)
-    assert net.train().encoder.training
+    for trainable in (False, True):
+        net.encoder.requires_grad_(trainable)
+        net.train()
+        assert not net.encoder.training and net.up.training
+    norm = next(m for m in net.encoder.modules() if isinstance(m, torch.nn.BatchNorm2d))
+    conv = next(m for m in net.encoder.modules() if isinstance(m, torch.nn.Conv2d))
+    mean_before, weight_before = norm.running_mean.clone(), conv.weight.detach().clone()
+    net(torch.rand(2, 1, 64, 64) * 2 - 1).square().mean().backward()
+    torch.optim.SGD(net.parameters(), lr=0.1).step()
+    assert torch.equal(norm.running_mean, mean_before)  # the statistics stay...
+    assert not torch.equal(conv.weight, weight_before)  # ...while the trained encoder's weights move
 
 
 def test_soft_bin_targets_average_to_the_true_colour():

@@ -46,10 +46,10 @@ class ColorizationUNet(ModelMixin, ConfigMixin):
         self.register_buffer("bin_centres", ab_bin_centres(bins_per_axis) / AB_SCALE, persistent=False)
 
     def train(self, mode=True):
-        """A frozen encoder (no parameter needs a gradient) keeps its ImageNet batch statistics."""
+        """The encoder keeps its ImageNet batch statistics, frozen or fine-tuned: batches of a few gray crops would
+        move them, and every feature the decoder has learnt to read with them."""
         super().train(mode)
-        if not any(p.requires_grad for p in self.encoder.parameters()):
-            self.encoder.eval()
+        self.encoder.eval()
         return self
 
     def logits(self, luminance):
