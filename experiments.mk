@@ -338,7 +338,9 @@ experiment-colorization-rooms: install
 
 # Experiment (#34, encoder): the bundled colorizer fine-tuned 15 minutes on one thread with its EfficientNet-Lite0
 # encoder unfrozen at 0.1 x the decoder's learning rate, against the same fine-tune with the encoder frozen; the two
-# arms run side by side (one thread each, equal wall time), then beside the bundled one on data/val.
+# arms run side by side (one thread each, equal wall time), then beside the bundled one on data/val. (This ran while
+# a trained encoder's batch statistics still moved; since ColorizationUNet keeps them fixed, its encoder arm is the
+# next target's.)
 experiment-colorization-encoder: install
 	$(COLOR_FINETUNE) --room-probability 0 --encoder-learning-rate-scale 0.1 --output-dir runs/color_encoder15 & \
 	$(COLOR_FINETUNE) --room-probability 0 --output-dir runs/color_frozen15; wait
@@ -358,13 +360,9 @@ experiment-colorization-encoder-fixed-bn: install
 # The fixed-statistics encoder fine-tune lengthened: 65 minutes on two threads from the bundled colorizer, the same
 # learning rates (1e-4 falling to 0, encoder at 0.1 x), validation photos scored every 500 steps.
 train-colorization-encoder-long: install
-	OMP_NUM_THREADS=2 $(BIN)/python train_accelerate.py --task colorization --train-data data/train \
-		--val-data data/val --cutout-data data/cutouts --backbone-path data/efficientnet_lite0 --vgg-path data/vgg16 \
-		--resolution 256 --train-batch-size 16 --mixed-precision bf16 --learning-rate 1e-4 --lr-decay linear \
-		--encoder-learning-rate-scale 0.1 --max-train-minutes 65 --max-train-steps 100000 --eval-steps 500 \
-		--num-eval-images 28 --checkpoints-total-limit 3 --init-from pretrained/colorization \
-		--output-dir runs/colorization_encoder_long \
-		--train-data-description "photos from gcompris-qt-data, wallpapers and Scratch backgrounds, half of the crops with Scratch / Tux Paint cut-outs pasted on (make data)"
+	$(subst OMP_NUM_THREADS=1,OMP_NUM_THREADS=2,$(COLOR_FINETUNE)) --room-probability 0 --encoder-learning-rate-scale 0.1 \
+		--max-train-minutes 65 --eval-steps 500 --num-eval-images 28 --checkpoints-total-limit 3 \
+		--output-dir runs/colorization_encoder_long
 
 # Experiment (#38): the bundled v2 detector continued 35 minutes on 384 px crops (batch 8, the pixels of a 256 px
 # batch of 16), beside the 85-minute 256 px continuation that shipped as v3 (runs/damage_detection_v3 in the Makefile)
