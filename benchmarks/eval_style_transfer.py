@@ -92,12 +92,10 @@ def main():
     styles = [f for source in args.styles for f in (list_images(source) if os.path.isdir(source) else [source])]
     methods = {"gan_models": ours}
     if args.feature_transform:  # one row per transform instead of the bundle's own setting
-        methods = {f"gan_models, {transform}": copy.copy(ours) for transform in args.feature_transform}
-        for transform, variant in zip(args.feature_transform, methods.values()):
-            variant.config = {**ours.config, "feature_transform": transform, "wct_weight": 1.0}
+        methods = {f"gan_models, {transform}": with_settings(ours, feature_transform=transform, wct_weight=1.0)
+                   for transform in args.feature_transform}
     for weight in args.wct_weight:
-        variant = methods[f"gan_models, wct {weight}"] = copy.copy(ours)
-        variant.config = {**ours.config, "feature_transform": "wct", "wct_weight": weight}
+        methods[f"gan_models, wct {weight}"] = with_settings(ours, feature_transform="wct", wct_weight=weight)
     for item in args.extra_pipeline:
         name, folder = item.split("=", 1)
         methods[name] = StyleTransferPipeline.from_pretrained(folder, load_discriminator=False)
@@ -123,6 +121,13 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=2)
+
+
+def with_settings(pipe, **settings):
+    """A shallow copy of `pipe` (the same networks) whose config differs by `settings`."""
+    variant = copy.copy(pipe)
+    variant.config = {**pipe.config, **settings}
+    return variant
 
 
 def vintage_speed(ours, content_file):

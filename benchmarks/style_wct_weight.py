@@ -10,7 +10,6 @@ Prints one line per style and writes {style file: {method: {style_distance, cont
 folder's lines is what eval_style_transfer.py reports for that folder alone. Choose on validation styles.
 """
 import argparse
-import copy
 import json
 import os
 import sys
@@ -20,7 +19,7 @@ import torch
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-from eval_style_transfer import magenta_method  # noqa: E402
+from eval_style_transfer import magenta_method, with_settings  # noqa: E402
 from gan_models import StyleTransferPipeline, VGG16Features  # noqa: E402
 from gan_models.evaluation.style_transfer import evaluate_style_transfer  # noqa: E402
 from gan_models.training.data import list_images  # noqa: E402
@@ -45,8 +44,8 @@ def main():
     contents = list_images(args.data)[: args.num_contents]
     methods = {}
     for weight in args.weights:
-        variant = methods[f"wct {weight}"] = copy.copy(ours)
-        variant.config = {**ours.config, "feature_transform": "adain" if weight == 0 else "wct", "wct_weight": weight}
+        methods[f"wct {weight}"] = with_settings(ours, feature_transform="adain" if weight == 0 else "wct",
+                                                 wct_weight=weight)
     if args.magenta:
         methods["magenta"] = magenta_method(2)
     results = {}
