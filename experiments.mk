@@ -15,6 +15,7 @@ endif
 	experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips \
 	experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content \
 	experiment-inpainting-scale experiment-inpainting-scale-control experiment-colorization-rooms experiment-colorization-encoder experiment-colorization-encoder-fixed-bn train-colorization-encoder-long \
+	experiment-colorization-album \
 	experiment-detector-crop384 experiment-detector-skeleton experiment-detector-rescan experiment-detector-v5 \
 	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup \
 	experiment-inpainting-ffc-growth experiment-inpainting-ffc-growth-long
@@ -363,6 +364,18 @@ train-colorization-encoder-long: install
 	$(subst OMP_NUM_THREADS=1,OMP_NUM_THREADS=2,$(COLOR_FINETUNE)) --room-probability 0 --encoder-learning-rate-scale 0.1 \
 		--max-train-minutes 65 --eval-steps 500 --num-eval-images 28 --checkpoints-total-limit 3 \
 		--output-dir runs/colorization_encoder_long
+
+# Experiment (#34, data): KPhotoAlbum's demo photos (people, a bar, a pool hall) joined data/train and data/val
+# (make data, 2026-12-07). The fixed-statistics encoder fine-tune again, 15 minutes on one thread, now on the new
+# training photos, beside the same with 30% synthetic rooms; scored on the new data/val (which now holds rooms and
+# people) against the same fine-tune on the old photos (runs/color_encoder15_bn) and the bundle.
+experiment-colorization-album: install
+	$(COLOR_FINETUNE) --room-probability 0 --encoder-learning-rate-scale 0.1 --output-dir runs/color_album15 & \
+	$(COLOR_FINETUNE) --room-probability 0.3 --encoder-learning-rate-scale 0.1 --output-dir runs/color_album_rooms15; wait
+	$(BIN)/python benchmarks/eval_colorization.py --pipeline shipped=pretrained/colorization \
+	  album=runs/color_album15/pipeline album_rooms=runs/color_album_rooms15/pipeline \
+	  old_photos=runs/color_encoder15_bn/pipeline --data val=data/val --threads 2 \
+	  --json benchmarks/results/colorization_album_val.json | tee benchmarks/results/colorization_album_val.md
 
 # Experiment (#38): the bundled v2 detector continued 35 minutes on 384 px crops (batch 8, the pixels of a 256 px
 # batch of 16), beside the 85-minute 256 px continuation that shipped as v3 (runs/damage_detection_v3 in the Makefile)

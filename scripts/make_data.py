@@ -12,7 +12,10 @@ Sources (installed by `make data` with apt):
                         the photos; its cut-out photos of people go to `cutouts/`
   tuxpaint-stamps-default  the photo cut-outs among Tux Paint's stamps (GPL-2: animals, food, objects, vehicles) go to
                         `cutouts/` (RGBA); training pastes them onto photos (gan_models.training.composite)
-  Both are fetched with `apt-get download` and unpacked beside the varied packages.
+  kphotoalbum           the demo album of KPhotoAlbum (GPL-2+): snapshots of people, a bar, a pool hall and pets, turned
+                        upright by the album's index; one place stays in one split, and the bar and the pool hall go
+                        to `val/`, so that settings are chosen on people and rooms too (the others train)
+  All three are fetched with `apt-get download` and unpacked beside the varied packages.
 
 The split is by source photo (one photo = one scene), never by crop: every --val-every'th scene (by hash) is held
 out, half of them to `val/` (choosing settings) and half to `test/` (reporting). Each photo is stored once,
@@ -36,6 +39,7 @@ import shutil
 import struct
 import subprocess
 import sys
+from xml.etree import ElementTree
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -53,11 +57,16 @@ JIGSAW_RCC = "paintings.rcc"  # ~270 jigsaw pieces cut from some twenty painting
 # Scene groups that the colorization benchmark reports separately (people, indoor, objects, outdoor). Photos get
 # theirs from their source; the varied photos, one by one.
 SOURCE_GROUPS = {"Indoors": "indoor", "categorization.rcc": "objects", "explore_world_music.rcc": "objects"}
-VARIED_GROUPS = {"astronaut.png": "people", "grace_hopper.jpg": "people", "messi5.jpg": "people",
+PHOTO_GROUPS = {"astronaut.png": "people", "grace_hopper.jpg": "people", "messi5.jpg": "people",
                  "stuff.jpg": "indoor", "rubberwhale1.png": "indoor", "left.jpg": "indoor",
                  "board.jpg": "indoor", "coffee.png": "objects", "apple.jpg": "objects", "fruits.jpg": "objects",
                  "orange.jpg": "objects", "motorcycle_left.png": "objects", "chelsea.png": "objects",
-                 "aloeL.jpg": "objects", "ela_original.jpg": "objects"}
+                 "aloeL.jpg": "objects", "ela_original.jpg": "objects",
+                 **dict.fromkeys(["anne_helene.jpg", "bar55.jpg", "bar55_2.jpg", "cold_water.jpg", "grand_canyon_1.jpg",
+                                  "grand_canyon_2.jpg", "jesper.jpg", "jesper_2.jpg", "new_wave_1.jpg",
+                                  "new_wave_2.jpg", "qt-logo.jpg"], "people"),
+                 **dict.fromkeys(["blackie.jpg", "donna_2.jpg", "pool.jpg", "pool_2.jpg", "spiff_2.jpg", "wayne.jpg"],
+                                 "indoor")}
 # Hand-picked real photos (stereo pairs and near-duplicates once; no synthetic, microscopy or painted images).
 VARIED_PHOTOS = {
     "python3-skimage": ("usr/lib/python3/dist-packages/skimage/data",
@@ -69,6 +78,8 @@ VARIED_PHOTOS = {
                     "leuvenA.jpg", "messi5.jpg", "orange.jpg", "rubberwhale1.png", "squirrel_cls.jpg", "stuff.jpg"]),
 }
 SCRATCH_MEDIA = "usr/share/scratch/Media"
+ALBUM = "usr/share/kphotoalbum/demo"
+ALBUM_VAL_PLACES = ("bar55", "pool", "wayne")  # a bar and a pool hall (wayne.jpg is the pool hall too)
 TUXPAINT_STAMPS = "usr/share/tuxpaint/stamps"
 # Non-photorealistic filters (gan_models.training.npr) for style training; halftone is a kind kept for validation
 TRAIN_FILTERS = ("cartoon", "colour_pencil", "oil_paint", "poster")
@@ -149,6 +160,22 @@ def scratch_backgrounds(cache_dir, min_side):
         image.load()
         if min(image.size) >= min_side:
             yield "scratch:" + os.path.relpath(path, root), image
+
+
+def album_photos(cache_dir):
+    """(split, name, image) for KPhotoAlbum's demo photos, turned as its index.xml says; near-duplicates (bar55.jpg,
+    bar55_2.jpg) share a split."""
+    root = unpacked("kphotoalbum", ALBUM, cache_dir)
+    if root is None:
+        return
+    index = ElementTree.parse(os.path.join(root, "index.xml")).getroot()
+    for entry in index.iter("image"):
+        name = entry.get("file")
+        if not name.lower().endswith(".jpg"):
+            continue
+        image = Image.open(os.path.join(root, name)).rotate(-int(entry.get("angle", 0)), expand=True)
+        split = "val" if name.split(".")[0].removesuffix("_2") in ALBUM_VAL_PLACES else "train"
+        yield split, f"kphotoalbum:{name}", image
 
 
 def photo_cutouts(cache_dir):
@@ -294,8 +321,8 @@ def looks_like_photo(image, need_texture):
 def scene_group(source):
     """people / indoor / objects / outdoor (nature, animals, landscapes, buildings) for a manifest entry."""
     name = source.split(":")[-1]
-    if name in VARIED_GROUPS:
-        return VARIED_GROUPS[name]
+    if name in PHOTO_GROUPS:
+        return PHOTO_GROUPS[name]
     return next((group for key, group in SOURCE_GROUPS.items() if key in source), "outdoor")
 
 
@@ -319,7 +346,7 @@ def save(image, folder, max_side):
 SOURCE_PACKAGES = {".rcc": "gcompris-qt-data", "scratch": "scratch", "tuxpaint-stamps-default": "tuxpaint-stamps-default",
                    "opencv-doc": "opencv-doc", "python3-skimage": "python3-skimage",
                    "python-matplotlib-data": "python-matplotlib-data", "gnome-backgrounds": "gnome-backgrounds",
-                   "mate-backgrounds": "mate-backgrounds"}
+                   "mate-backgrounds": "mate-backgrounds", "kphotoalbum": "kphotoalbum"}
 DERIVED = (*TRAIN_FILTERS, *VAL_FILTERS)  # styles rendered from our own training / validation photos
 PHOTO_SPLITS = ("train", "val", "test", "varied")  # the splits whose scene groups the benchmarks report
 
@@ -335,8 +362,14 @@ def source_package(source):
     return next((package for key, package in SOURCE_PACKAGES.items() if key in prefix), "unknown")
 
 
+# Packages whose Debian copyright file is free text, with no `License:` field: the licence it states
+FREE_TEXT_LICENSES = {"kphotoalbum": "GPL-2+"}
+
+
 def package_licenses(package, cache_dir):
     """The distinct `License:` names in a package's Debian copyright file (installed or unpacked by us)."""
+    if package in FREE_TEXT_LICENSES:
+        return FREE_TEXT_LICENSES[package]
     for root in (os.path.join(cache_dir, "root"), "/"):
         path = os.path.join(root, "usr/share/doc", package, "copyright")
         if os.path.exists(path):
@@ -415,7 +448,7 @@ def main():
               ("style_val", synthetic_styles(photos["val"], VAL_FILTERS, every=2)),
               ("style_test", stamp_drawings(cache_dir))]
     extras = [(split, name, image) for split, images in extras for name, image in images]
-    extras += list(scratch_drawings(cache_dir)) + list(wallpaper_art())
+    extras += list(scratch_drawings(cache_dir)) + list(wallpaper_art()) + list(album_photos(cache_dir))
     for split, name, image in extras:  # no photo test here: only duplicates are dropped
         probe = fingerprint(image)
         if probe not in seen:

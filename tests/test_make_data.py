@@ -45,6 +45,21 @@ def test_a_package_that_cannot_be_downloaded_is_skipped_with_a_message(tmp_path,
     assert "skipping no-such-package-xyz" in capsys.readouterr().out
 
 
+def test_album_photos_are_turned_upright_and_one_place_stays_in_one_split(tmp_path):
+    folder = tmp_path / "root" / make_data.ALBUM
+    folder.mkdir(parents=True)
+    for name in ("pool.jpg", "pool_2.jpg", "jesper.jpg"):
+        Image.new("RGB", (400, 300), (90, 120, 30)).save(folder / name)
+    (folder / "movie.avi").write_bytes(b"")
+    (folder / "index.xml").write_text('<KPhotoAlbum><images><image file="pool.jpg" angle="90"/><image file="pool_2.jpg"/>'
+                                      '<image file="jesper.jpg" angle="180"/><image file="movie.avi"/></images></KPhotoAlbum>')
+    found = {name: (split, image.size) for split, name, image in make_data.album_photos(str(tmp_path))}
+    assert found == {"kphotoalbum:pool.jpg": ("val", (300, 400)), "kphotoalbum:pool_2.jpg": ("val", (400, 300)),
+                     "kphotoalbum:jesper.jpg": ("train", (400, 300))}
+    assert make_data.scene_group("kphotoalbum:pool_2.jpg") == "indoor"
+    assert make_data.scene_group("kphotoalbum:jesper.jpg") == "people"
+
+
 def test_photo_cutouts_are_told_from_clip_art():
     rng = np.random.default_rng(0)
     textured = np.concatenate([rng.integers(0, 255, (80, 60, 3)), np.full((80, 60, 1), 255)], -1).astype(np.uint8)
