@@ -15,7 +15,7 @@ endif
 	experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips \
 	experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content \
 	experiment-inpainting-scale experiment-inpainting-scale-control experiment-colorization-rooms experiment-colorization-encoder experiment-colorization-encoder-fixed-bn train-colorization-encoder-long \
-	experiment-colorization-album \
+	experiment-colorization-album experiment-colorization-soup experiment-colorization-greedy-soup \
 	experiment-detector-crop384 experiment-detector-skeleton experiment-detector-rescan experiment-detector-v5 \
 	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup \
 	experiment-inpainting-ffc-growth experiment-inpainting-ffc-growth-long
@@ -376,6 +376,45 @@ experiment-colorization-album: install
 	  album=runs/color_album15/pipeline album_rooms=runs/color_album_rooms15/pipeline \
 	  old_photos=runs/color_encoder15_bn/pipeline --data val=data/val --threads 2 \
 	  --json benchmarks/results/colorization_album_val.json | tee benchmarks/results/colorization_album_val.md
+
+# Experiment (#34, no training): the bundled colorizer's weights blended with its 65-minute encoder fine-tune
+# (train-colorization-encoder-long), as the detector's were; alpha chosen on data/val, then reported on test and varied.
+experiment-colorization-soup: install
+	for a in 0.3 0.5 0.7; do $(INTERPOLATE) pretrained/colorization runs/colorization_encoder_long/pipeline \
+		runs/color_soup_$$a/pipeline --alpha $$a; done
+	$(BIN)/python benchmarks/eval_colorization.py --pipeline shipped=pretrained/colorization \
+	  soup03=runs/color_soup_0.3/pipeline soup05=runs/color_soup_0.5/pipeline soup07=runs/color_soup_0.7/pipeline \
+	  tuned=runs/colorization_encoder_long/pipeline --data val=data/val --threads 2 \
+	  --json benchmarks/results/colorization_soup_val.json | tee benchmarks/results/colorization_soup_val.md
+	$(BIN)/python benchmarks/eval_colorization.py --pipeline shipped=pretrained/colorization \
+	  soup05=runs/color_soup_0.5/pipeline soup07=runs/color_soup_0.7/pipeline tuned=runs/colorization_encoder_long/pipeline \
+	  --data test=data/test varied=data/varied --threads 2 \
+	  --json benchmarks/results/colorization_soup_test.json | tee benchmarks/results/colorization_soup_test.md
+
+# Experiment (#34, no training): a greedy model soup of the bundle and every fine-tune of it on disk whose batch
+# statistics stayed fixed (all but color_encoder15), chosen on data/val; then the soup against the bundle on test
+# and varied.
+experiment-colorization-greedy-soup: install
+	$(BIN)/python benchmarks/colorization_greedy_soup.py shipped=pretrained/colorization \
+	  long=runs/colorization_encoder_long/pipeline encoder15=runs/color_encoder15_bn/pipeline \
+	  frozen15=runs/color_frozen15/pipeline album15=runs/color_album15/pipeline \
+	  album_rooms15=runs/color_album_rooms15/pipeline --data data/val --output runs/color_greedy_soup/pipeline \
+	  | tee benchmarks/results/colorization_greedy_soup_val.md
+	$(BIN)/python benchmarks/eval_colorization.py --pipeline shipped=pretrained/colorization \
+	  soup=runs/color_greedy_soup/pipeline --data test=data/test varied=data/varied --threads 2 \
+	  --json benchmarks/results/colorization_greedy_soup_test.json | tee benchmarks/results/colorization_greedy_soup_test.md
+	$(BIN)/python benchmarks/eval_colorization.py --pipeline soup=runs/color_greedy_soup/pipeline \
+	  --chroma-gain 1.03 1.06 1.1 --data val=data/val --threads 2 --json benchmarks/results/colorization_greedy_soup_gain_val.json \
+	  | tee benchmarks/results/colorization_greedy_soup_gain_val.md
+	$(BIN)/python benchmarks/eval_colorization.py --pipeline shipped=pretrained/colorization \
+	  --chroma-gain 1.03 1.06 1.1 --data val=data/val --threads 2 --json benchmarks/results/colorization_gain_val.json \
+	  | tee benchmarks/results/colorization_gain_val.md
+	$(BIN)/python scripts/bundle_pipeline.py runs/color_greedy_soup/pipeline runs/color_soup_candidate --set chroma_gain=1.06
+	$(BIN)/python scripts/bundle_pipeline.py pretrained/colorization runs/color_bundle_gain103 --set chroma_gain=1.03
+	$(BIN)/python benchmarks/eval_colorization.py --pipeline shipped=pretrained/colorization \
+	  shipped_gain103=runs/color_bundle_gain103 soup_gain106=runs/color_soup_candidate \
+	  --data test=data/test varied=data/varied --threads 2 \
+	  --json benchmarks/results/colorization_soup_candidate_test.json | tee benchmarks/results/colorization_soup_candidate_test.md
 
 # Experiment (#38): the bundled v2 detector continued 35 minutes on 384 px crops (batch 8, the pixels of a 256 px
 # batch of 16), beside the 85-minute 256 px continuation that shipped as v3 (runs/damage_detection_v3 in the Makefile)
