@@ -45,7 +45,9 @@ data: install
 
 # Colorization v2: frozen ImageNet EfficientNet-Lite0 encoder, colour-distribution decoder, half of the crops with
 # photo cut-outs pasted on; both cores (the single process is started without `accelerate launch`, which
-# would pin it to one thread).
+# would pin it to one thread). The shipped weights (v2.1) go on from its bundle in experiments.mk: two fine-tunes
+# with the encoder trained at 0.1 x (experiment-colorization-encoder-fixed-bn, train-colorization-encoder-long), then
+# the greedy model soup of every fine-tune (experiment-colorization-greedy-soup) that `make bundle` ships.
 train-colorization: install
 	OMP_NUM_THREADS=2 $(BIN)/python train_accelerate.py --task colorization --train-data data/train --val-data data/val \
 		--cutout-data data/cutouts --backbone-path data/efficientnet_lite0 --vgg-path data/vgg16 \
@@ -151,7 +153,8 @@ eval-critics: install
 		$(BIN)/python benchmarks/eval_critic.py --task $$t --init-from $$f --train-data data/val --resolution 128 \
 		--train-batch-size 8 "$$@" || exit 1; done | tee benchmarks/results/critics.md
 
-# Trained runs -> the fp16 folders under pretrained/, with the critics of train-critics; the style model is the
+# Trained runs -> the fp16 folders under pretrained/, with the critics of train-critics (the colorization soup keeps
+# the bundled critic); the style model is the
 # alpha 0.2 blend written by experiment-style-content, run with WCT blended 0.9 with AdaIN (experiment-style-wct,
 # experiment-style-wct-weight)
 bundle: install
@@ -164,8 +167,9 @@ bundle: install
 		--metrics benchmarks/results/style_transfer.json \
 		--preset van-gogh-cafe-terrace=data/art/e89d77e95eee.jpg van-gogh-harvest=data/art/2aee8d38e24e.jpg \
 		van-gogh-church-at-auvers=data/art_val/a935b3165915.jpg van-gogh-night-cafe=data/art/8e500088d1ca.jpg
-	$(BIN)/python scripts/bundle_pipeline.py runs/colorization-v2/pipeline pretrained/colorization --set chroma_smoothing=0.06 \
-		--notes docs/colorization_card.md --metrics benchmarks/results/colorization_v2.json
+	$(BIN)/python scripts/bundle_pipeline.py runs/color_greedy_soup/pipeline pretrained/colorization \
+		--set chroma_smoothing=0.06 chroma_gain=1.06 --notes docs/colorization_card.md \
+		--metrics benchmarks/results/colorization_v2.json
 	$(BIN)/python scripts/bundle_pipeline.py runs/upscale/pipeline pretrained/upscale \
 		--component upscaler_x2=runs/upscale_x2/pipeline/upscaler --set tile_size=512 \
 		--notes docs/upscale_card.md --metrics benchmarks/results/upscale.json

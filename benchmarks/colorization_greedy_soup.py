@@ -51,6 +51,23 @@ def write_summary(output, folders, soup):
         json.dump({"training": training, "metrics": None}, f, indent=2)
 
 
+def greedy_soup(states, score, log=print):
+    """Names of the kept ingredients and the soup's score. `states`: {name: state dict}; `score`: state dict -> number,
+    higher is better. Ingredients are tried best first and kept when the average with them scores no lower."""
+    scores = {}
+    for name, state in states.items():
+        scores[name] = score(state)
+        log(f"{name}: {scores[name]:.3f} alone")
+    order = sorted(scores, key=scores.get, reverse=True)
+    soup, best = [order[0]], scores[order[0]]
+    for name in order[1:]:
+        candidate = score(averaged([states[n] for n in soup + [name]]))
+        log(f"+ {name}: {candidate:.3f} ({'kept' if candidate >= best else 'left out'})")
+        if candidate >= best:
+            soup, best = soup + [name], candidate
+    return soup, best
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("ingredients", nargs="+", metavar="NAME=FOLDER")
@@ -64,20 +81,12 @@ def main():
     pipe = ColorizationPipeline.from_pretrained(next(iter(folders.values())), runtime="torch")
     states = {name: ColorizationPipeline.from_pretrained(folder, runtime="torch").generator.state_dict()
               for name, folder in folders.items()}
-    scores = {}
-    for name, state in states.items():
+
+    def score(state):
         pipe.generator.load_state_dict(state)
-        scores[name] = mean_psnr(pipe, files)
-        print(f"{name}: {scores[name]:.3f} dB alone", flush=True)
-    order = sorted(scores, key=scores.get, reverse=True)
-    soup, best = [order[0]], scores[order[0]]
-    for name in order[1:]:
-        pipe.generator.load_state_dict(averaged([states[n] for n in soup + [name]]))
-        score = mean_psnr(pipe, files)
-        kept = score >= best
-        print(f"+ {name}: {score:.3f} dB ({'kept' if kept else 'left out'})", flush=True)
-        if kept:
-            soup, best = soup + [name], score
+        return mean_psnr(pipe, files)
+
+    soup, best = greedy_soup(states, score, log=lambda line: print(line, flush=True))
     pipe.generator.load_state_dict(averaged([states[n] for n in soup]))
     pipe.save_pretrained(args.output)
     write_summary(args.output, folders, soup)
