@@ -55,18 +55,18 @@ PHOTO_RCC = {"lang.rcc", "erase.rcc", "explore_monuments.rcc", "explore_world_an
 ART_RCC = {"details.rcc"}
 JIGSAW_RCC = "paintings.rcc"  # ~270 jigsaw pieces cut from some twenty paintings (Hokusai, Monet, da Vinci, ...)
 # Scene groups that the colorization benchmark reports separately (people, indoor, objects, outdoor). Photos get
-# theirs from their source; the varied photos, one by one.
+# theirs from their source; the varied and album photos, one by one (by file name).
 SOURCE_GROUPS = {"Indoors": "indoor", "categorization.rcc": "objects", "explore_world_music.rcc": "objects"}
 PHOTO_GROUPS = {"astronaut.png": "people", "grace_hopper.jpg": "people", "messi5.jpg": "people",
-                 "stuff.jpg": "indoor", "rubberwhale1.png": "indoor", "left.jpg": "indoor",
-                 "board.jpg": "indoor", "coffee.png": "objects", "apple.jpg": "objects", "fruits.jpg": "objects",
-                 "orange.jpg": "objects", "motorcycle_left.png": "objects", "chelsea.png": "objects",
-                 "aloeL.jpg": "objects", "ela_original.jpg": "objects",
-                 **dict.fromkeys(["anne_helene.jpg", "bar55.jpg", "bar55_2.jpg", "cold_water.jpg", "grand_canyon_1.jpg",
-                                  "grand_canyon_2.jpg", "jesper.jpg", "jesper_2.jpg", "new_wave_1.jpg",
-                                  "new_wave_2.jpg", "qt-logo.jpg"], "people"),
-                 **dict.fromkeys(["blackie.jpg", "donna_2.jpg", "pool.jpg", "pool_2.jpg", "spiff_2.jpg", "wayne.jpg"],
-                                 "indoor")}
+                "stuff.jpg": "indoor", "rubberwhale1.png": "indoor", "left.jpg": "indoor",
+                "board.jpg": "indoor", "coffee.png": "objects", "apple.jpg": "objects", "fruits.jpg": "objects",
+                "orange.jpg": "objects", "motorcycle_left.png": "objects", "chelsea.png": "objects",
+                "aloeL.jpg": "objects", "ela_original.jpg": "objects",
+                **dict.fromkeys(["anne_helene.jpg", "bar55.jpg", "bar55_2.jpg", "cold_water.jpg", "grand_canyon_1.jpg",
+                                 "grand_canyon_2.jpg", "jesper.jpg", "jesper_2.jpg", "new_wave_1.jpg",
+                                 "new_wave_2.jpg", "qt-logo.jpg"], "people"),
+                **dict.fromkeys(["blackie.jpg", "donna_2.jpg", "pool.jpg", "pool_2.jpg", "spiff_2.jpg", "wayne.jpg"],
+                                "indoor")}
 # Hand-picked real photos (stereo pairs and near-duplicates once; no synthetic, microscopy or painted images).
 VARIED_PHOTOS = {
     "python3-skimage": ("usr/lib/python3/dist-packages/skimage/data",
