@@ -15,7 +15,7 @@ endif
 	experiment-style-loss experiment-style-skips experiment-style-modulation experiment-style-film-skips \
 	experiment-style-film-skips-long experiment-continue experiment-continue-more experiment-style-content \
 	experiment-inpainting-scale experiment-inpainting-scale-control experiment-colorization-rooms experiment-colorization-encoder experiment-colorization-encoder-fixed-bn train-colorization-encoder-long \
-	experiment-colorization-album experiment-colorization-soup experiment-colorization-greedy-soup \
+	experiment-colorization-album experiment-colorization-soup experiment-colorization-greedy-soup experiment-colorization-v21-finetune \
 	experiment-detector-crop384 experiment-detector-skeleton experiment-detector-rescan experiment-detector-v5 \
 	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup \
 	experiment-inpainting-ffc-growth experiment-inpainting-ffc-growth-long
@@ -415,6 +415,15 @@ experiment-colorization-greedy-soup: install
 	  shipped_gain103=runs/color_bundle_gain103 soup_gain106=runs/color_soup_candidate \
 	  --data test=data/test varied=data/varied --threads 2 \
 	  --json benchmarks/results/colorization_soup_candidate_test.json | tee benchmarks/results/colorization_soup_candidate_test.md
+
+# Experiment (#34): v2.1 (the soup) fine-tuned 15 minutes more on two threads, on the training photos with the album,
+# encoder at 0.1 x; scored on data/val beside v2.1.
+experiment-colorization-v21-finetune: install
+	$(subst OMP_NUM_THREADS=1,OMP_NUM_THREADS=2,$(COLOR_FINETUNE)) --room-probability 0 --encoder-learning-rate-scale 0.1 \
+		--output-dir runs/color_v21_ft15
+	$(BIN)/python benchmarks/eval_colorization.py --pipeline v21=pretrained/colorization ft15=runs/color_v21_ft15/pipeline \
+	  --data val=data/val --threads 2 --json benchmarks/results/colorization_v21_ft15_val.json \
+	  | tee benchmarks/results/colorization_v21_ft15_val.md
 
 # Experiment (#38): the bundled v2 detector continued 35 minutes on 384 px crops (batch 8, the pixels of a 256 px
 # batch of 16), beside the 85-minute 256 px continuation that shipped as v3 (runs/damage_detection_v3 in the Makefile)
