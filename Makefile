@@ -47,7 +47,8 @@ data: install
 # photo cut-outs pasted on; both cores (the single process is started without `accelerate launch`, which
 # would pin it to one thread). The shipped weights (v2.1) go on from its bundle in experiments.mk: two fine-tunes
 # with the encoder trained at 0.1 x (experiment-colorization-encoder-fixed-bn, train-colorization-encoder-long), then
-# the greedy model soup of every fine-tune (experiment-colorization-greedy-soup) that `make bundle` ships.
+# the greedy model soup of every fine-tune (experiment-colorization-greedy-soup) that `make bundle` ships. Those
+# targets read pretrained/colorization, so to repeat them put v2 back there first (git archive 5fc7c7b pretrained/colorization).
 train-colorization: install
 	OMP_NUM_THREADS=2 $(BIN)/python train_accelerate.py --task colorization --train-data data/train --val-data data/val \
 		--cutout-data data/cutouts --backbone-path data/efficientnet_lite0 --vgg-path data/vgg16 \

@@ -330,6 +330,7 @@ COLOR_FINETUNE := OMP_NUM_THREADS=1 $(BIN)/python train_accelerate.py --task col
 	--val-data data/val --cutout-data data/cutouts --backbone-path data/efficientnet_lite0 --vgg-path data/vgg16 \
 	--resolution 256 --train-batch-size 16 --mixed-precision bf16 --learning-rate 1e-4 --lr-decay linear \
 	--max-train-minutes 15 --max-train-steps 100000 --eval-steps 100000 --init-from pretrained/colorization
+COLOR_FINETUNE_TWO_THREADS := $(subst OMP_NUM_THREADS=1,OMP_NUM_THREADS=2,$(COLOR_FINETUNE))
 experiment-colorization-rooms: install
 	$(COLOR_FINETUNE) --room-probability 0.3 --output-dir runs/color_rooms15
 	$(COLOR_FINETUNE) --room-probability 0 --output-dir runs/color_control15
@@ -361,7 +362,7 @@ experiment-colorization-encoder-fixed-bn: install
 # The fixed-statistics encoder fine-tune lengthened: 65 minutes on two threads from the bundled colorizer, the same
 # learning rates (1e-4 falling to 0, encoder at 0.1 x), validation photos scored every 500 steps.
 train-colorization-encoder-long: install
-	$(subst OMP_NUM_THREADS=1,OMP_NUM_THREADS=2,$(COLOR_FINETUNE)) --room-probability 0 --encoder-learning-rate-scale 0.1 \
+	$(COLOR_FINETUNE_TWO_THREADS) --room-probability 0 --encoder-learning-rate-scale 0.1 \
 		--max-train-minutes 65 --eval-steps 500 --num-eval-images 28 --checkpoints-total-limit 3 \
 		--output-dir runs/colorization_encoder_long
 
@@ -419,7 +420,7 @@ experiment-colorization-greedy-soup: install
 # Experiment (#34): v2.1 (the soup) fine-tuned 15 minutes more on two threads, on the training photos with the album,
 # encoder at 0.1 x; scored on data/val beside v2.1.
 experiment-colorization-v21-finetune: install
-	$(subst OMP_NUM_THREADS=1,OMP_NUM_THREADS=2,$(COLOR_FINETUNE)) --room-probability 0 --encoder-learning-rate-scale 0.1 \
+	$(COLOR_FINETUNE_TWO_THREADS) --room-probability 0 --encoder-learning-rate-scale 0.1 \
 		--output-dir runs/color_v21_ft15
 	$(BIN)/python benchmarks/eval_colorization.py --pipeline v21=pretrained/colorization ft15=runs/color_v21_ft15/pipeline \
 	  --data val=data/val --threads 2 --json benchmarks/results/colorization_v21_ft15_val.json \
