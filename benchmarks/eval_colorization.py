@@ -11,6 +11,7 @@ the truth's), |dCF|, LPIPS-like VGG16 distance, ms per photo. Groups come from `
 inpainting of a 512x512 photo timed in the same run (the reference every task's speed target uses).
 """
 import argparse
+import copy
 import json
 import os
 import platform
@@ -98,6 +99,8 @@ def main():
     parser.add_argument("--chroma-gain", type=float, nargs="*", default=[], help="also evaluate these gains")
     parser.add_argument("--chroma-smoothing", type=float, nargs="*", default=[],
                         help="also evaluate these chroma smoothing radii (share of the working size)")
+    parser.add_argument("--working-size", type=int, nargs="*", default=[],
+                        help="also evaluate these working sizes (the longer side the network sees, in pixels)")
     parser.add_argument("--per-photo", action="store_true",
                         help="also list every photo's PSNR and CF per method, by group (which photos drive a mean)")
     parser.add_argument("--speed", action="store_true")
@@ -118,6 +121,10 @@ def main():
         methods[f"{first_name}, gain {g}"] = lambda image, g=g: first(image=image, chroma_gain=g).images[0]
     for r in args.chroma_smoothing:
         methods[f"{first_name}, smoothing {r}"] = lambda image, r=r: first(image=image, chroma_smoothing=r).images[0]
+    for size in args.working_size:
+        resized = copy.copy(first)  # the same networks, another config
+        resized.config = {**first.config, "working_size": size}
+        methods[f"{first_name}, working size {size}"] = lambda image, pipe=resized: pipe(image=image).images[0]
     perceptual = PerceptualMetric(args.vgg_path) if os.path.isdir(args.vgg_path) else None
     groups = load_groups(args.manifest)
 

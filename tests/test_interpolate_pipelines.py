@@ -45,3 +45,16 @@ def test_interpolation_refuses_different_architectures_and_bad_alpha(tmp_path):
     assert result.returncode != 0 and "do not share an architecture" in result.stderr
     result = interpolate(tmp_path / "base", tmp_path / "base", tmp_path / "out2", "--alpha", "1.5")
     assert result.returncode != 0 and "--alpha must lie in [0, 1]" in result.stderr
+
+
+def test_several_tuned_copies_are_averaged_before_the_blend(tmp_path):
+    base = decoder_folder(tmp_path / "base")
+    a, b = decoder_folder(tmp_path / "a", seed=1), decoder_folder(tmp_path / "b", seed=2)
+    result = interpolate(tmp_path / "base", tmp_path / "a", tmp_path / "b", tmp_path / "out", "--alpha", "0.5")
+    assert result.returncode == 0, result.stderr
+    blended = StyleDecoder.from_pretrained(tmp_path / "out" / "decoder").state_dict()
+    for name, value in blended.items():
+        soup = (a.state_dict()[name] + b.state_dict()[name]) / 2
+        assert torch.allclose(value, 0.5 * base.state_dict()[name] + 0.5 * soup, atol=1e-6), name
+    summary = json.loads((tmp_path / "out" / "training_summary.json").read_text())
+    assert "the average of 2 copies" in summary["training"]["network interpolation"]
