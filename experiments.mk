@@ -19,7 +19,7 @@ endif
 	experiment-detector-crop384 experiment-detector-skeleton experiment-detector-rescan experiment-detector-v5 \
 	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup \
 	experiment-inpainting-ffc-growth experiment-inpainting-ffc-growth-long experiment-style-soup \
-	experiment-colorization-working-size
+	experiment-colorization-working-size experiment-style-wct-weight-again
 
 STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 
@@ -611,3 +611,17 @@ experiment-colorization-working-size: install
 	$(BIN)/python benchmarks/eval_colorization.py --pipeline v2.1=pretrained/colorization \
 	  "v2.1 at 224 px=$(COLOR_WS224)" --data test=data/test varied=data/varied \
 	  --json benchmarks/results/colorization_working_size_test.json > benchmarks/results/colorization_working_size_test.md
+
+# Experiment: the WCT share's rule (experiment-style-wct-weight) again, now that data/val holds the album's photos (the
+# benchmark's content photos are its first six). At 384 px experiment-style-soup's two validation runs measure the
+# bundle (0.9), 0.75 and Magenta; here 512 px on both validation sets, then the reporting sets with 0.9 and 0.75.
+experiment-style-wct-weight-again: install
+	for styles in art_val style_val; do $(BIN)/python benchmarks/eval_style_transfer.py --styles data/$$styles \
+	  --num-contents 6 --sizes 512 --wct-weight 0.75 --json benchmarks/results/style_wct_weight_newval_512_$$styles.json \
+	  > benchmarks/results/style_wct_weight_newval_512_$$styles.md; done
+	$(BIN)/python benchmarks/eval_style_transfer.py --styles data/style_test --num-contents 6 --sizes 384 512 \
+	  --wct-weight 0.75 --json benchmarks/results/style_wct_weight_album_test.json \
+	  > benchmarks/results/style_wct_weight_album_test.md
+	$(BIN)/python benchmarks/eval_style_transfer.py --styles $(PAINTINGS) --num-contents 6 --sizes 384 512 \
+	  --wct-weight 0.75 --json benchmarks/results/style_wct_weight_album_paintings.json \
+	  > benchmarks/results/style_wct_weight_album_paintings.md  # not run yet (2026-12-07)
