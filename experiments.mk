@@ -624,4 +624,4 @@ experiment-style-wct-weight-again: install
 	  > benchmarks/results/style_wct_weight_album_test.md
 	$(BIN)/python benchmarks/eval_style_transfer.py --styles $(PAINTINGS) --num-contents 6 --sizes 384 512 \
 	  --wct-weight 0.75 --json benchmarks/results/style_wct_weight_album_paintings.json \
-	  > benchmarks/results/style_wct_weight_album_paintings.md  # not run yet (2026-12-07)
+	  > benchmarks/results/style_wct_weight_album_paintings.md
