@@ -156,13 +156,13 @@ eval-critics: install
 
 # Trained runs -> the fp16 folders under pretrained/, with the critics of train-critics (the colorization soup keeps
 # the bundled critic); the style model is the
-# alpha 0.2 blend written by experiment-style-content, run with WCT blended 0.9 with AdaIN (experiment-style-wct,
-# experiment-style-wct-weight)
+# alpha 0.2 blend written by experiment-style-content, run with WCT blended 0.75 with AdaIN (experiment-style-wct,
+# experiment-style-wct-weight, experiment-style-wct-weight-again)
 bundle: install
 	$(BIN)/python scripts/bundle_pipeline.py runs/inpainting_wide_3/pipeline pretrained/inpainting \
 		--component discriminator=runs/inpainting_critic/pipeline/discriminator \
 		--notes docs/inpainting_card.md --metrics benchmarks/results/inpainting.json
-	$(BIN)/python scripts/bundle_pipeline.py runs/style_interp_0.2 pretrained/style-transfer --set feature_transform=wct wct_weight=0.9 \
+	$(BIN)/python scripts/bundle_pipeline.py runs/style_interp_0.2 pretrained/style-transfer --set feature_transform=wct wct_weight=0.75 \
 		--component vintage=runs/vintage/pipeline/generator discriminator=runs/style_critic/pipeline/discriminator \
 		vintage_discriminator=runs/vintage_critic/pipeline/discriminator --notes docs/style_transfer_card.md \
 		--metrics benchmarks/results/style_transfer.json \
