@@ -47,6 +47,14 @@ def lab_to_rgb(lab):
     return _linear_to_srgb(lin).clamp(0.0, 1.0)
 
 
+def gray_from_luminance(L):
+    """L in [0, 100] (any shape) -> the sRGB gray in [0, 1] of that lightness: `lab_to_rgb` with a = b = 0, where
+    XYZ is the white point times one scalar and so every RGB channel is that scalar."""
+    fy = (L.float() + 16) / 116
+    linear = torch.where(fy > 0.206893, fy ** 3, (fy - 16 / 116) / 7.787)
+    return _linear_to_srgb(linear).clamp(0.0, 1.0)
+
+
 def normalize_l(L):
     return L / 50.0 - 1.0
 
@@ -64,7 +72,8 @@ def luminance_array(rgb):
     return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)[..., 0]
 
 
-def lab_array_to_rgb(lab):
-    """HxWx3 float32 Lab -> HxWx3 uint8 sRGB (out-of-gamut colours clipped)."""
+def lab_array_to_rgb(lab, out=None):
+    """HxWx3 float32 Lab -> HxWx3 uint8 sRGB (out-of-gamut colours clipped, rounded), written into `out` if given."""
     rgb = cv2.cvtColor(np.ascontiguousarray(lab, dtype=np.float32), cv2.COLOR_Lab2RGB)
-    return (np.clip(rgb, 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
+    np.maximum(rgb, 0.0, out=rgb)
+    return cv2.convertScaleAbs(rgb, dst=out, alpha=255.0)  # x 255, rounded, saturated at 255

@@ -13,7 +13,7 @@ from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 from torch import nn
 
-from ..color import AB_SCALE, lab_to_rgb
+from ..color import AB_SCALE, gray_from_luminance
 from .blocks import ConvNormAct, UpBlock
 from .efficientnet import FEATURE_CHANNELS, EfficientNetLite0
 
@@ -54,9 +54,11 @@ class ColorizationUNet(ModelMixin, ConfigMixin):
 
     def logits(self, luminance):
         """Per-pixel bin logits at 1 / output_stride of the (padded) input size."""
-        lab = torch.cat([(luminance.float() + 1) * 50, torch.zeros_like(luminance.float()).repeat(1, 2, 1, 1)], 1)
-        gray = (lab_to_rgb(lab) * 2 - 1).to(luminance.dtype)
-        features = self.encoder(gray)
+        return self.logits_from_gray((gray_from_luminance((luminance.float() + 1) * 50) * 2 - 1).to(luminance.dtype))
+
+    def logits_from_gray(self, gray):
+        """`logits` from the luminance's sRGB gray in [-1, 1] (one channel), the encoder's view of a gray photo."""
+        features = self.encoder(gray.expand(-1, 3, -1, -1))
         x = self.bridge(features[-1])
         for block, skip in zip(self.up, features[-2::-1]):
             x = block(x, skip)

@@ -20,13 +20,25 @@ FEATURE_CHANNELS = (16, 24, 40, 112, 320)
 
 
 class SamePadConv2d(nn.Conv2d):
-    """A convolution padded like TensorFlow's "SAME": output = ceil(input / stride), extra padding at the end."""
+    """A convolution padded like TensorFlow's "SAME": output = ceil(input / stride), extra padding at the end.
+
+    With `divisible_input` set, the input's sides are promised to be multiples of the stride, so the padding is a
+    constant: an exported graph then pads inside the convolution instead of computing pads from the input's shape.
+    """
+
+    divisible_input = False
 
     def forward(self, x):
-        pads = []
-        for size, kernel, stride in zip(x.shape[:1:-1], self.kernel_size[::-1], self.stride[::-1]):
-            total = max((-(-size // stride) - 1) * stride + kernel - size, 0)
-            pads += [total // 2, total - total // 2]
+        if self.divisible_input:
+            pads = [amount for k, s in zip(self.kernel_size[::-1], self.stride[::-1])
+                    for amount in (max(k - s, 0) // 2, max(k - s, 0) - max(k - s, 0) // 2)]
+        else:
+            pads = []
+            for size, kernel, stride in zip(x.shape[:1:-1], self.kernel_size[::-1], self.stride[::-1]):
+                total = max((-(-size // stride) - 1) * stride + kernel - size, 0)
+                pads += [total // 2, total - total // 2]
+        if pads[0::2] == pads[1::2]:  # symmetric: the convolution pads (an exported graph then needs no Pad node)
+            return F.conv2d(x, self.weight, self.bias, self.stride, pads[::-2], self.dilation, self.groups)
         return F.conv2d(F.pad(x, pads), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
 

@@ -1,15 +1,17 @@
 """Automatic colorization: predict ab from L at a working resolution, re-attach full-resolution L."""
+import copy
+
 import cv2
 import numpy as np
 import torch
-import torch.nn.functional as F
 from PIL import Image
 
-from ..color import denormalize_ab, lab_array_to_rgb, luminance_array, normalize_l
+from ..color import denormalize_ab, gray_from_luminance, lab_array_to_rgb, luminance_array, normalize_l
 from ..errors import InvalidInputError
 from ..image_io import check_size, to_rgb
 from ..models import ColorizationUNet, PatchGANDiscriminator, UNetGenerator
 from ..models.colorization_unet import pad_to_multiple
+from ..models.efficientnet import SamePadConv2d
 from ..runtime import OnnxModule, check_runtime, require_onnxruntime, wants_onnxruntime
 from .base import BasePipeline, ImagePipelineOutput
 from .resize import fit_within
@@ -71,7 +73,8 @@ class ColorizationPipeline(BasePipeline):
         """L in [0, 100], 1x1xhxw -> ab (Lab units), 1x2xhxw, at the same size."""
         x = normalize_l(luminance).to(self.device, self.dtype)
         if self.onnx is not None and self.device.type == "cpu" and self.dtype == torch.float32:
-            ab = self.generator.chroma(self.onnx(pad_to_multiple(x, 32)), *x.shape[-2:], temperature)
+            gray = gray_from_luminance(pad_to_multiple(luminance.float(), 32)) * 2 - 1
+            ab = self.generator.chroma(self.onnx(gray), *x.shape[-2:], temperature)
         elif isinstance(self.generator, ColorizationUNet):
             ab = self.generator(x, temperature=temperature)
         else:
@@ -93,15 +96,19 @@ class ColorizationPipeline(BasePipeline):
 
 
 class LogitsGraph(torch.nn.Module):
-    """What ONNX Runtime runs: padded L -> bin logits (the annealed mean stays in PyTorch, where the temperature
-    is a call argument)."""
+    """What ONNX Runtime runs: the padded luminance's gray -> bin logits. The gray is computed before it and the
+    annealed mean after it, in PyTorch (a few element-wise steps, where the temperature is a call argument); the
+    input is a multiple of 32, so every "same" padding is a constant that ONNX Runtime folds into its convolution."""
 
     def __init__(self, network):
         super().__init__()
-        self.network = network
+        self.network = copy.deepcopy(network)
+        for module in self.network.modules():
+            if isinstance(module, SamePadConv2d):
+                module.divisible_input = True
 
-    def forward(self, luminance):
-        return self.network.logits(luminance)
+    def forward(self, gray):
+        return self.network.logits_from_gray(gray)
 
 
 def guided_filter(guide, source, radius, eps=1e-3):
@@ -118,18 +125,25 @@ def guided_filter(guide, source, radius, eps=1e-3):
 
 
 def reattach_chroma(rgb, ab):
-    """Join low-resolution chroma `ab` (1x2xhxw) to the luminance of full-resolution `rgb` (PIL)."""
+    """Join low-resolution chroma `ab` (1x2xhxw) to the luminance of full-resolution `rgb` (PIL).
+
+    The chroma is upsampled bilinearly, pixel centres aligned and edges replicated, one strip at a time; each strip
+    is converted in place where it can be, as fresh full-size arrays per step cost more than the conversions.
+    """
     width, height = rgb.size
     source = np.asarray(rgb)
     out = np.empty_like(source)
+    chroma = np.ascontiguousarray(ab[0].float().permute(1, 2, 0).numpy())
+    scale_x, scale_y = chroma.shape[1] / width, chroma.shape[0] / height
     rows_per_strip = max(1, STRIP_PIXELS // width)
-    xs = (torch.arange(width, dtype=torch.float32) + 0.5) / width * 2 - 1
     for top in range(0, height, rows_per_strip):
         bottom = min(height, top + rows_per_strip)
-        ys = (torch.arange(top, bottom, dtype=torch.float32) + 0.5) / height * 2 - 1
-        grid = torch.stack(torch.meshgrid(ys, xs, indexing="ij")[::-1], dim=-1).unsqueeze(0)
-        strip_ab = F.grid_sample(ab.float(), grid, mode="bilinear", padding_mode="border", align_corners=False)
-        lab = np.concatenate([luminance_array(source[top:bottom])[..., None], strip_ab[0].permute(1, 2, 0).numpy()],
-                             axis=-1)
-        out[top:bottom] = lab_array_to_rgb(lab)
+        # output pixel (x, top + y) reads the chroma at ((x + 0.5) scale_x - 0.5, (top + y + 0.5) scale_y - 0.5)
+        to_chroma = np.float32([[scale_x, 0, 0.5 * scale_x - 0.5], [0, scale_y, (top + 0.5) * scale_y - 0.5]])
+        strip_ab = cv2.warpAffine(chroma, to_chroma, (width, bottom - top), borderMode=cv2.BORDER_REPLICATE,
+                                  flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
+        lab = np.multiply(source[top:bottom], np.float32(1 / 255), dtype=np.float32)
+        cv2.cvtColor(lab, cv2.COLOR_RGB2Lab, dst=lab)
+        lab[..., 1:] = strip_ab.reshape(lab.shape[0], width, 2)
+        lab_array_to_rgb(lab, out=out[top:bottom])
     return Image.fromarray(out)
