@@ -19,7 +19,7 @@ endif
 	experiment-detector-crop384 experiment-detector-skeleton experiment-detector-rescan experiment-detector-v5 \
 	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup \
 	experiment-inpainting-ffc-growth experiment-inpainting-ffc-growth-long experiment-style-soup \
-	experiment-colorization-working-size experiment-style-wct-weight-again
+	experiment-colorization-working-size experiment-style-wct-weight-again experiment-colorization-rebalancing
 
 STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 
@@ -625,3 +625,14 @@ experiment-style-wct-weight-again: install
 	$(BIN)/python benchmarks/eval_style_transfer.py --styles $(PAINTINGS) --num-contents 6 --sizes 384 512 \
 	  --wct-weight 0.75 --json benchmarks/results/style_wct_weight_album_paintings.json \
 	  > benchmarks/results/style_wct_weight_album_paintings.md
+
+# Experiment (#34, colourfulness): class rebalancing (Zhang et al. 2016: each pixel's loss weighted by the inverse of its
+# colour's share of the training photos, mixed 0.5 : 0.5 with uniform) against the same 15-minute fine-tune of the
+# bundle without it, side by side on one thread each (encoder frozen); both on data/val at several chroma gains, so that
+# the two are compared at equal colourfulness, not only at the bundle's gain.
+experiment-colorization-rebalancing: install
+	$(COLOR_FINETUNE) --class-rebalancing 0.5 --output-dir runs/color_rebalance15 > runs/color_rebalance15.log 2>&1 & \
+	$(COLOR_FINETUNE) --output-dir runs/color_rebalance_control15 > runs/color_rebalance_control15.log 2>&1; wait
+	for arm in rebalanced=runs/color_rebalance15/pipeline control=runs/color_rebalance_control15/pipeline; do \
+	  $(BIN)/python benchmarks/eval_colorization.py --pipeline $$arm --chroma-gain 0.8 0.9 1.2 1.4 --data val=data/val \
+	    --threads 2; done > benchmarks/results/colorization_rebalancing_val.md

@@ -118,6 +118,9 @@ def parse_args(argv=None):
                    help="colorization: the ImageNet EfficientNet-Lite0 folder (make data writes data/efficientnet_lite0)")
     p.add_argument("--encoder-learning-rate-scale", type=float, default=None,
                    help="colorization: train the pretrained encoder at this fraction of the learning rate (default 0: frozen)")
+    p.add_argument("--class-rebalancing", type=float, default=None, metavar="MIX",
+                   help="colorization: weigh each pixel's colour loss by the inverse of its colour's share of the training "
+                   "photos, mixed MIX : 1 - MIX with a uniform share (Zhang et al. 2016 use 0.5; default 0: off)")
     p.add_argument("--ema-decay", type=float, default=0.999, help="the exported generator is this moving average")
     p.add_argument("--mixed-precision", default="no", choices=["no", "fp16", "bf16"], help="autocast dtype (GPU)")
     p.add_argument("--cpu", action="store_true", help="train on the CPU even if a GPU is present")
@@ -152,10 +155,13 @@ def main(argv=None):
     args = parse_args(argv)
     options = {key: getattr(args, key) for key in ("generator_channels", "generator_bottleneck_dilations",
                                                    "encoder_learning_rate_scale", "generator_bottleneck",
-                                                   "generator_ffc_blocks", "upscale_factor")
+                                                   "generator_ffc_blocks", "upscale_factor", "class_rebalancing")
                if getattr(args, key)}
     if args.task != "upscale" and "upscale_factor" in options:
         raise SystemExit("--upscale-factor applies to upscale")
+    for option in ("encoder_learning_rate_scale", "class_rebalancing"):
+        if args.task != "colorization" and option in options:
+            raise SystemExit(f"--{option.replace('_', '-')} applies to colorization")
     if set(options) - {"upscale_factor"} and args.task not in ("colorization", "inpainting", "damage_detection"):
         raise SystemExit(f"--generator-channels and --generator-bottleneck-dilations apply to colorization, "
                          f"inpainting and damage_detection, not {args.task}")
@@ -165,8 +171,6 @@ def main(argv=None):
         raise SystemExit("--generator-bottleneck-dilations applies to inpainting (the colorizer's encoder is fixed)")
     if args.task != "inpainting" and {"generator_bottleneck", "generator_ffc_blocks"} & set(options):
         raise SystemExit("--generator-bottleneck and --generator-ffc-blocks apply to inpainting")
-    if args.task != "colorization" and "encoder_learning_rate_scale" in options:
-        raise SystemExit("--encoder-learning-rate-scale applies to colorization")
     if args.critic_only and not args.init_from:
         raise SystemExit("--critic-only trains a critic for a fixed generator: give it with --init-from")
     train(get_recipe(args.task, **options), args)

@@ -10,7 +10,7 @@ from PIL import Image
 
 from gan_models import ColorizationPipeline, ColorizationUNet, EfficientNetLite0
 from gan_models.models.efficientnet import SamePadConv2d
-from gan_models.training.losses import soft_bin_cross_entropy
+from gan_models.training.losses import bin_prior, rebalancing_weights, soft_bin_cross_entropy
 from helpers import photo
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -95,6 +95,31 @@ def test_soft_bin_targets_average_to_the_true_colour():
     uniform = soft_bin_cross_entropy(torch.zeros(1, bins * bins, 1, 1), ab, bins)
     shifted = soft_bin_cross_entropy(torch.log(target.roll(3) + 1e-9).view(1, -1, 1, 1), ab, bins)
     assert best < uniform and best < shifted
+
+
+def test_class_rebalancing_weighs_rare_colours_up_and_keeps_the_average_weight():
+    bins = 5  # grid nodes at -1, -0.5, 0, 0.5, 1: gray and the saturated colour each fall on one node
+    dull, vivid = torch.zeros(1, 2, 3, 3), torch.ones(1, 2, 1, 1)  # nine gray pixels, one saturated one
+    prior = bin_prior([dull, vivid], bins)
+    assert torch.isclose(prior.sum(), torch.tensor(1.0)) and prior.argmax() == bin_prior([dull], bins).argmax()
+    weights = rebalancing_weights(prior, mix=0.5)
+    assert torch.isclose((prior * weights).sum(), torch.tensor(1.0))  # the loss keeps its scale on average
+    gray_bin, vivid_bin = bin_prior([dull], bins).argmax(), bin_prior([vivid], bins).argmax()
+    assert weights[vivid_bin] > 2 * weights[gray_bin]
+    logits = torch.randn(1, bins * bins, 3, 3)
+    plain = soft_bin_cross_entropy(logits, dull, bins)
+    assert torch.isclose(soft_bin_cross_entropy(logits, dull, bins, torch.ones(bins * bins)), plain)
+    assert torch.isclose(soft_bin_cross_entropy(logits, dull, bins, weights), plain * weights[gray_bin], rtol=1e-4)
+
+
+def test_constant_same_padding_matches_the_shape_computed_one_on_divisible_inputs():
+    torch.manual_seed(0)
+    x = torch.randn(1, 6, 16, 24)
+    for kernel, stride in ((3, 1), (5, 1), (3, 2), (5, 2)):
+        conv = SamePadConv2d(6, 6, kernel, stride, groups=6, bias=False)
+        computed = conv(x)
+        conv.divisible_input = True
+        assert torch.allclose(conv(x), computed, atol=1e-6), (kernel, stride)
 
 
 def test_pipeline_saves_and_loads_the_v2_network_and_keeps_the_input_size(tmp_path):

@@ -320,6 +320,14 @@ def test_generator_widths_are_refused_for_tasks_without_a_unet(tmp_path):
     with pytest.raises(SystemExit, match="--upscale-factor applies to upscale"):
         main(["--task", "inpainting", "--train-data", str(tmp_path), "--output-dir", str(tmp_path / "out"),
               "--upscale-factor", "2"])
+    with pytest.raises(SystemExit, match="--class-rebalancing applies to colorization"):
+        main(["--task", "inpainting", "--train-data", str(tmp_path), "--output-dir", str(tmp_path / "out"),
+              "--class-rebalancing", "0.5"])
+
+
+def test_colorization_with_class_rebalancing_trains_and_says_so(tiny_data, tmp_path):
+    summary = run_task("colorization", tiny_data / "train", tmp_path, "--class-rebalancing", "0.5")
+    assert "class rebalancing 0.5" in summary["training"]["colour bins"]
 
 
 def train_main(*argv):

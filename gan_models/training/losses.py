@@ -52,21 +52,45 @@ def perceptual_distance(vgg, a, b, layers=("relu1_2", "relu2_2", "relu3_3"), red
 
 
 
-def soft_bin_cross_entropy(logits, ab, bins_per_axis):
-    """Cross-entropy of per-pixel bin logits (N x bins**2 x h x w, a-major grid over [-1, 1]) against the true
-    ab (N x 2 x h x w in [-1, 1]), each true colour spread over its four nearest grid nodes with bilinear weights:
-    the target distribution's mean is then exactly the true colour, however coarse the grid."""
+def soft_bin_targets(ab, bins_per_axis):
+    """True ab (N x 2 x h x w in [-1, 1]) -> the four nearest nodes of the a-major bin grid over [-1, 1] and their
+    bilinear weights: [(index N x 1 x h x w, weight N x h x w)] * 4, whose weighted mean is exactly the true colour."""
     position = (ab.float().clamp(-1, 1) + 1) / 2 * (bins_per_axis - 1)
     low = position.floor().clamp(max=bins_per_axis - 2)
     frac = position - low
+    return [(((low[:, 0] + step_a) * bins_per_axis + low[:, 1] + step_b).long().unsqueeze(1),
+             (frac[:, 0] if step_a else 1 - frac[:, 0]) * (frac[:, 1] if step_b else 1 - frac[:, 1]))
+            for step_a in (0, 1) for step_b in (0, 1)]
+
+
+def soft_bin_cross_entropy(logits, ab, bins_per_axis, bin_weights=None):
+    """Cross-entropy of per-pixel bin logits (N x bins**2 x h x w) against the soft-encoded true ab.
+
+    `bin_weights` (bins**2): class rebalancing (Zhang et al. 2016): each pixel's loss is scaled by its colour's
+    weight, so that rare, saturated colours count as much as the common dull ones."""
     log_p = torch.log_softmax(logits.float(), dim=1)
-    loss = 0.0
-    for step_a in (0, 1):
-        for step_b in (0, 1):
-            index = ((low[:, 0] + step_a) * bins_per_axis + low[:, 1] + step_b).long().unsqueeze(1)
-            weight = (frac[:, 0] if step_a else 1 - frac[:, 0]) * (frac[:, 1] if step_b else 1 - frac[:, 1])
-            loss = loss - (weight * log_p.gather(1, index)[:, 0]).mean()
-    return loss
+    targets = soft_bin_targets(ab, bins_per_axis)
+    per_pixel = -sum(weight * log_p.gather(1, index)[:, 0] for index, weight in targets)
+    if bin_weights is not None:
+        per_pixel = per_pixel * sum(weight * bin_weights.to(logits.device)[index[:, 0]] for index, weight in targets)
+    return per_pixel.mean()
+
+
+def rebalancing_weights(prior, mix=0.5):
+    """Zhang et al.'s class-rebalancing weights from the bins' empirical share `prior` (sums to 1): the inverse of
+    the prior mixed with a uniform distribution (`mix` 0: no rebalancing, 1: fully inverse), scaled so that the
+    prior's expected weight is 1."""
+    weights = 1.0 / ((1 - mix) * prior + mix / prior.numel())
+    return weights / (prior * weights).sum()
+
+
+def bin_prior(chroma_batches, bins_per_axis):
+    """The bins' share of the soft-encoded colours of `chroma_batches` (iterable of N x 2 x h x w ab in [-1, 1])."""
+    counts = torch.zeros(bins_per_axis ** 2)
+    for ab in chroma_batches:
+        for index, weight in soft_bin_targets(ab, bins_per_axis):
+            counts.index_add_(0, index.flatten(), weight.flatten())
+    return counts / counts.sum()
 
 
 def centre_lines(mask):

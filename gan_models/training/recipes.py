@@ -5,16 +5,21 @@ The training loop (loop.py) is the same for every task; a recipe answers the tas
 import json
 import os
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from diffusers.utils import SAFETENSORS_WEIGHTS_NAME
+from PIL import Image
 from safetensors.torch import load_file
+
+from ..image_io import open_image, to_rgb
 
 from ..models import ColorizationUNet, CompactUpscaler, EfficientNetLite0, PatchGANDiscriminator, UNetGenerator
 from ..pipelines import ColorizationPipeline, DamageDetectionPipeline, InpaintingPipeline, UpscalePipeline
 from ..pipelines.inpainting import fill_hole
+from .data import load_image_source
 from .degradations import lab_pair_to_rgb, random_masks, to_lab_pair
-from .losses import centre_lines, soft_bin_cross_entropy
+from .losses import bin_prior, centre_lines, rebalancing_weights, soft_bin_cross_entropy
 
 
 class Recipe:
@@ -114,12 +119,13 @@ class ColorizationRecipe(Recipe):
     default_loss_weights = {"reconstruction": 1.0, "adversarial": 0.1, "perceptual": 0.0, "feature_matching": 0.0}
 
     def __init__(self, generator_channels=(192, 96, 48), bins_per_axis=16, temperature=0.4, discriminator_channels=32,
-                 working_size=256, encoder_learning_rate_scale=0.0):
+                 working_size=256, encoder_learning_rate_scale=0.0, class_rebalancing=0.0):
         self.decoder_channels = tuple(generator_channels)
         self.bins_per_axis, self.temperature = bins_per_axis, temperature
         self.discriminator_channels = discriminator_channels
         self.working_size = working_size
         self.encoder_learning_rate_scale = encoder_learning_rate_scale
+        self.class_rebalancing, self.bin_weights = class_rebalancing, None
         self.backbone_path = None
 
     def setup(self, args, device):
@@ -127,6 +133,18 @@ class ColorizationRecipe(Recipe):
         if not self.backbone_path:
             print("warning: no --backbone-path: the colorizer's encoder starts untrained (make data converts "
                   "EfficientNet-Lite0 to data/efficientnet_lite0)")
+        if self.class_rebalancing > 0:
+            prior = bin_prior((self.photo_chroma(item) for item in load_image_source(args.train_data)),
+                              self.bins_per_axis)
+            self.bin_weights = rebalancing_weights(prior, self.class_rebalancing).to(device)
+
+    @staticmethod
+    def photo_chroma(item, size=64):
+        """A training photo's ab (1 x 2 x h x w in [-1, 1]) at about the resolution the colour is predicted at."""
+        image = to_rgb(open_image(item))
+        image.thumbnail((size, size), Image.BILINEAR)
+        rgb = torch.from_numpy(np.asarray(image, dtype=np.float32) / 127.5 - 1).permute(2, 0, 1)[None]
+        return to_lab_pair(rgb)[1]
 
     def build_generator(self):
         generator = ColorizationUNet(bins_per_axis=self.bins_per_axis, decoder_channels=self.decoder_channels,
@@ -171,7 +189,7 @@ class ColorizationRecipe(Recipe):
 
     def reconstruction_loss(self, fake, example):
         target = F.adaptive_avg_pool2d(example["target"], example["logits"].shape[-2:])
-        return soft_bin_cross_entropy(example["logits"], target, self.bins_per_axis)
+        return soft_bin_cross_entropy(example["logits"], target, self.bins_per_axis, self.bin_weights)
 
     def to_rgb(self, candidate, example):
         return lab_pair_to_rgb(example["condition"], candidate)
@@ -184,7 +202,8 @@ class ColorizationRecipe(Recipe):
         return {"encoder": "EfficientNet-Lite0 (ImageNet), " + (
             f"fine-tuned at {self.encoder_learning_rate_scale} x the learning rate"
             if self.encoder_learning_rate_scale > 0 else "frozen"),
-            "colour bins": f"{self.bins_per_axis} x {self.bins_per_axis}, annealed-mean temperature {self.temperature}"}
+            "colour bins": f"{self.bins_per_axis} x {self.bins_per_axis}, annealed-mean temperature {self.temperature}"
+            + (f", class rebalancing {self.class_rebalancing}" if self.class_rebalancing > 0 else "")}
 
     def evaluate(self, pipe, files, perceptual=None):
         from ..evaluation.colorization import evaluate_colorization
