@@ -19,7 +19,8 @@ endif
 	experiment-detector-crop384 experiment-detector-skeleton experiment-detector-rescan experiment-detector-v5 \
 	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup \
 	experiment-inpainting-ffc-growth experiment-inpainting-ffc-growth-long experiment-style-soup \
-	experiment-colorization-working-size experiment-style-wct-weight-again experiment-colorization-rebalancing
+	experiment-colorization-working-size experiment-style-wct-weight-again experiment-colorization-rebalancing \
+	experiment-colorization-speed
 
 STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 
@@ -636,3 +637,14 @@ experiment-colorization-rebalancing: install
 	for arm in rebalanced=runs/color_rebalance15/pipeline control=runs/color_rebalance_control15/pipeline; do \
 	  $(BIN)/python benchmarks/eval_colorization.py --pipeline $$arm --chroma-gain 0.8 0.9 1.2 1.4 --data val=data/val \
 	    --threads 2; done > benchmarks/results/colorization_rebalancing_val.md
+
+# Experiment (#34, speed): the colorizer before and after the speed work of 2026-12-07 (constant same-padding in the
+# exported graph, the gray computed outside it, the chroma joined in place; same weights), timed in turn twice, each
+# beside OpenCV NS in its own run. The code before is a git worktree of d93ebbc.
+experiment-colorization-speed: install
+	rm -rf /tmp/gan_models_before_speed && git worktree prune && git worktree add -f /tmp/gan_models_before_speed d93ebbc
+	for round in 1 2; do for tree in /tmp/gan_models_before_speed $(CURDIR); do echo "### $$tree, round $$round"; \
+	  (cd $$tree && $(CURDIR)/$(BIN)/python benchmarks/eval_colorization.py --data --speed \
+	    --pipeline v2.1=$(CURDIR)/pretrained/colorization | grep -A4 "^| what"); done; done \
+	  > benchmarks/results/colorization_speed_before_after.md
+	git worktree remove --force /tmp/gan_models_before_speed
