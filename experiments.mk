@@ -20,7 +20,7 @@ endif
 	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup \
 	experiment-inpainting-ffc-growth experiment-inpainting-ffc-growth-long experiment-style-soup \
 	experiment-colorization-working-size experiment-style-wct-weight-again experiment-colorization-rebalancing \
-	experiment-colorization-speed
+	experiment-colorization-speed experiment-colorization-v21-temperature
 
 STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 
@@ -648,3 +648,9 @@ experiment-colorization-speed: install
 	    --pipeline v2.1=$(CURDIR)/pretrained/colorization | grep -A4 "^| what"); done; done \
 	  > benchmarks/results/colorization_speed_before_after.md
 	git worktree remove --force /tmp/gan_models_before_speed
+
+# Check (#34): v2.1's annealed-mean temperature (chosen for v2 before the soup and the smoothing) re-swept on data/val
+# at the bundle's gain
+experiment-colorization-v21-temperature: install
+	$(BIN)/python benchmarks/eval_colorization.py --pipeline v2.1=pretrained/colorization --temperature 0.45 0.5 0.6 0.65 \
+	  --data val=data/val --threads 1 > benchmarks/results/colorization_v21_temperature_val.md
