@@ -120,7 +120,8 @@ def parse_args(argv=None):
                    help="colorization: train the pretrained encoder at this fraction of the learning rate (default 0: frozen)")
     p.add_argument("--class-rebalancing", type=float, default=None, metavar="MIX",
                    help="colorization: weigh each pixel's colour loss by the inverse of its colour's share of the training "
-                   "photos, mixed MIX : 1 - MIX with a uniform share (Zhang et al. 2016 use 0.5; default 0: off)")
+                   "photos, that share first mixed with a uniform one, (1 - MIX) : MIX (Zhang et al. 2016 use 0.5; "
+                   "default 0: off)")
     p.add_argument("--ema-decay", type=float, default=0.999, help="the exported generator is this moving average")
     p.add_argument("--mixed-precision", default="no", choices=["no", "fp16", "bf16"], help="autocast dtype (GPU)")
     p.add_argument("--cpu", action="store_true", help="train on the CPU even if a GPU is present")

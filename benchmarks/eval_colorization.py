@@ -19,7 +19,6 @@ import sys
 
 import numpy as np
 import torch
-from PIL import Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)

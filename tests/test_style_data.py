@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 import torch
-from PIL import Image
 
 from gan_models.training.npr import FILTERS, synthetic_style
 from gan_models.training.style_recipe import RGB_TO_YIQ, recolour_pair

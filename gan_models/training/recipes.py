@@ -13,7 +13,6 @@ from PIL import Image
 from safetensors.torch import load_file
 
 from ..image_io import open_image, to_rgb
-
 from ..models import ColorizationUNet, CompactUpscaler, EfficientNetLite0, PatchGANDiscriminator, UNetGenerator
 from ..pipelines import ColorizationPipeline, DamageDetectionPipeline, InpaintingPipeline, UpscalePipeline
 from ..pipelines.inpainting import fill_hole

@@ -13,12 +13,10 @@ step): the decoder first learns to invert the encoder, then to stylize.
 - adversarial: a PatchGAN that sees (patch, another crop of the same painting) and learns whether the
   first has the second's texture; real pairs are two crops of one painting.
 """
-import os
 import random
 
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file
 from torch import nn
 
 from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder
