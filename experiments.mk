@@ -20,7 +20,7 @@ endif
 	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup \
 	experiment-inpainting-ffc-growth experiment-inpainting-ffc-growth-long experiment-style-soup \
 	experiment-colorization-working-size experiment-style-wct-weight-again experiment-colorization-rebalancing \
-	experiment-colorization-speed experiment-colorization-v21-temperature
+	experiment-colorization-speed experiment-colorization-v21-temperature profile-colorization
 
 STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 
@@ -654,3 +654,8 @@ experiment-colorization-speed: install
 experiment-colorization-v21-temperature: install
 	$(BIN)/python benchmarks/eval_colorization.py --pipeline v2.1=pretrained/colorization --temperature 0.45 0.5 0.6 0.65 \
 	  --data val=data/val --threads 1 > benchmarks/results/colorization_v21_temperature_val.md
+
+# Where a colorization call spends its time (ONNX Runtime's operator profile, the graph as exported before and now;
+# the pipeline's steps around it)
+profile-colorization: install
+	$(BIN)/python benchmarks/profile_colorization.py > benchmarks/results/colorization_profile.md
