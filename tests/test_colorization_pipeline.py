@@ -125,3 +125,18 @@ def test_chroma_smoothing_is_checked_and_off_gives_the_plain_result(pipe):
     assert pipe(image=image, chroma_smoothing=0.2).images[0].size == (90, 70)
     with pytest.raises(InvalidInputError, match="chroma_smoothing"):
         pipe(image=image, chroma_smoothing=2)
+
+
+def test_chroma_joined_in_strips_equals_one_pass_and_keeps_the_luminance(monkeypatch):
+    from gan_models.color import luminance_array
+    from gan_models.pipelines import colorization
+
+    rgb = photo(301, 203)
+    ab = torch.from_numpy(np.random.default_rng(0).uniform(-40, 40, (1, 2, 13, 19)).astype(np.float32))
+    whole = np.asarray(colorization.reattach_chroma(rgb, ab))
+    monkeypatch.setattr(colorization, "STRIP_PIXELS", 301 * 17)  # 12 strips of 17 rows
+    assert np.array_equal(np.asarray(colorization.reattach_chroma(rgb, ab)), whole)
+    # the chroma is upsampled, not the luminance: L stays the photo's, up to 8-bit rounding and gamut clipping
+    assert np.abs(luminance_array(whole) - luminance_array(np.asarray(rgb))).mean() < 0.5
+    flat = np.asarray(colorization.reattach_chroma(rgb, torch.full((1, 2, 1, 1), 20.0)))
+    assert np.abs(rgb_to_lab(pil_to_tensor(Image.fromarray(flat)))[0, 1:] - 20).mean() < 2
