@@ -20,7 +20,7 @@ endif
 	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup \
 	experiment-inpainting-ffc-growth experiment-inpainting-ffc-growth-long experiment-style-soup \
 	experiment-colorization-working-size experiment-style-wct-weight-again experiment-colorization-rebalancing \
-	experiment-colorization-speed experiment-colorization-v21-temperature profile-colorization
+	experiment-colorization-speed experiment-colorization-v21-temperature profile-colorization experiment-upscale-runtime
 
 STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 
@@ -659,3 +659,8 @@ experiment-colorization-v21-temperature: install
 # the pipeline's steps around it)
 profile-colorization: install
 	$(BIN)/python benchmarks/profile_colorization.py > benchmarks/results/colorization_profile.md
+
+# Enhance: PyTorch and ONNX Runtime timed in turn, three rounds (the machine's PyTorch convolutions have a slow mode)
+experiment-upscale-runtime: install
+	for round in 1 2 3; do for rt in torch onnxruntime; do echo "### $$rt, round $$round"; \
+	  $(BIN)/python benchmarks/eval_upscale.py --data --speed --runtime $$rt | grep -A5 "^| what" | tail -3; done; done
