@@ -9,12 +9,10 @@ exports it now (the gray in; constant padding, folded into the convolution where
 """
 import collections
 import copy
-import io
 import json
 import os
 import sys
 import types
-import warnings
 
 import numpy as np
 import torch
@@ -30,6 +28,7 @@ from gan_models.color import denormalize_ab, gray_from_luminance, luminance_arra
 from gan_models.models.colorization_unet import pad_to_multiple  # noqa: E402
 from gan_models.models.efficientnet import SamePadConv2d  # noqa: E402
 from gan_models.pipelines.colorization import LogitsGraph, reattach_chroma  # noqa: E402
+from gan_models.runtime import export_graph, session_options  # noqa: E402
 
 
 def padded_as_before(conv, x):
@@ -55,23 +54,11 @@ class LuminanceGraph(torch.nn.Module):
         return self.network.logits(luminance)
 
 
-def exported(module):
-    buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(module.eval(), (torch.zeros(1, 1, 64, 64),), buffer, dynamo=False, input_names=["input0"],
-                          output_names=["output0"], opset_version=17,
-                          dynamic_axes={"input0": {2: "h", 3: "w"}, "output0": {2: "oh", 3: "ow"}})
-    return buffer.getvalue()
-
-
 def operator_profile(graph, feed, threads, runs):
     """{operator type: ms per run} from ONNX Runtime's profiler, with the same session options as the pipeline's."""
     import onnxruntime
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads, options.inter_op_num_threads, options.log_severity_level = threads, 1, 3
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options = session_options(threads)
     options.enable_profiling = True
     session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
     for _ in range(runs):
@@ -99,7 +86,8 @@ def main():
     print("## ONNX Runtime, 256x256 network input, ms per run by operator type\n")
     graphs = {"before (L in, shape-computed padding)": (LuminanceGraph(pipe.generator), normalize_l(padded)),
               "now (gray in, constant padding)": (LogitsGraph(pipe.generator), gray_from_luminance(padded) * 2 - 1)}
-    profiles = {name: operator_profile(exported(module), {"input0": x.numpy()}, args.threads, args.runs)
+    profiles = {name: operator_profile(export_graph(module, (torch.zeros(1, 1, 64, 64),))[0], {"input0": x.numpy()},
+                                       args.threads, args.runs)
                 for name, (module, x) in graphs.items()}
     operators = sorted(set().union(*profiles.values()), key=lambda t: -max(p.get(t, 0) for p in profiles.values()))
     print("| operator | " + " | ".join(profiles) + " |\n|---|" + "---|" * len(profiles))

@@ -51,29 +51,43 @@ class OnnxModule:
     def __init__(self, module, example_inputs, threads=None):
         import onnxruntime
 
-        frozen = copy.deepcopy(module).float().eval().requires_grad_(False)
-        with torch.no_grad():
-            outputs = frozen(*example_inputs)
-        self.single = torch.is_tensor(outputs)
-        input_names = [f"input{i}" for i in range(len(example_inputs))]
-        output_names = [f"output{i}" for i in range(1 if self.single else len(outputs))]
-        tensors = list(example_inputs) + ([outputs] if self.single else list(outputs))
-        image_axes = {name: {2: f"{name}_h", 3: f"{name}_w"}  # images only: a vector input keeps its size
-                      for name, t in zip(input_names + output_names, tensors) if t.dim() == 4}
-        buffer = io.BytesIO()
-        with warnings.catch_warnings():  # the TorchScript exporter is deprecated but needs no onnxscript
-            warnings.simplefilter("ignore")
-            torch.onnx.export(frozen, tuple(example_inputs), buffer, dynamo=False, input_names=input_names,
-                              output_names=output_names, opset_version=17, dynamic_axes=image_axes)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or torch.get_num_threads()
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        # idle ORT threads would otherwise spin-wait against the PyTorch threads running the steps in between
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = onnxruntime.InferenceSession(buffer.getvalue(), options, providers=["CPUExecutionProvider"])
+        graph, self.single = export_graph(module, example_inputs)
+        self.session = onnxruntime.InferenceSession(graph, session_options(threads), providers=["CPUExecutionProvider"])
 
     def __call__(self, *tensors):
         feed = {f"input{i}": np.ascontiguousarray(t.detach().float().cpu().numpy()) for i, t in enumerate(tensors)}
         outputs = [torch.from_numpy(array) for array in self.session.run(None, feed)]
         return outputs[0] if self.single else tuple(outputs)
+
+
+def export_graph(module, example_inputs):
+    """(ONNX graph bytes, whether the module returns one tensor) for `module` traced on `example_inputs`; the
+    height and width of every image input and output are left free."""
+    frozen = copy.deepcopy(module).float().eval().requires_grad_(False)
+    with torch.no_grad():
+        outputs = frozen(*example_inputs)
+    single = torch.is_tensor(outputs)
+    input_names = [f"input{i}" for i in range(len(example_inputs))]
+    output_names = [f"output{i}" for i in range(1 if single else len(outputs))]
+    tensors = list(example_inputs) + ([outputs] if single else list(outputs))
+    image_axes = {name: {2: f"{name}_h", 3: f"{name}_w"}  # images only: a vector input keeps its size
+                  for name, t in zip(input_names + output_names, tensors) if t.dim() == 4}
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():  # the TorchScript exporter is deprecated but needs no onnxscript
+        warnings.simplefilter("ignore")
+        torch.onnx.export(frozen, tuple(example_inputs), buffer, dynamo=False, input_names=input_names,
+                          output_names=output_names, opset_version=17, dynamic_axes=image_axes)
+    return buffer.getvalue(), single
+
+
+def session_options(threads=None):
+    """ONNX Runtime session options: `threads` (default PyTorch's count) for one operator, none idling on a spin."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads or torch.get_num_threads()
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    # idle ORT threads would otherwise spin-wait against the PyTorch threads running the steps in between
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options

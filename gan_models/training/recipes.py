@@ -5,13 +5,13 @@ The training loop (loop.py) is the same for every task; a recipe answers the tas
 import json
 import os
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from diffusers.utils import SAFETENSORS_WEIGHTS_NAME
 from PIL import Image
 from safetensors.torch import load_file
 
+from ..evaluation.metrics import to_tensor
 from ..image_io import open_image, to_rgb
 from ..models import ColorizationUNet, CompactUpscaler, EfficientNetLite0, PatchGANDiscriminator, UNetGenerator
 from ..pipelines import ColorizationPipeline, DamageDetectionPipeline, InpaintingPipeline, UpscalePipeline
@@ -142,8 +142,7 @@ class ColorizationRecipe(Recipe):
         """A training photo's ab (1 x 2 x h x w in [-1, 1]) at about the resolution the colour is predicted at."""
         image = to_rgb(open_image(item))
         image.thumbnail((size, size), Image.BILINEAR)
-        rgb = torch.from_numpy(np.asarray(image, dtype=np.float32) / 127.5 - 1).permute(2, 0, 1)[None]
-        return to_lab_pair(rgb)[1]
+        return to_lab_pair(to_tensor(image))[1]
 
     def build_generator(self):
         generator = ColorizationUNet(bins_per_axis=self.bins_per_axis, decoder_channels=self.decoder_channels,
