@@ -20,7 +20,8 @@ endif
 	experiment-upscale-x2 experiment-upscale-x2-long experiment-detector-grain experiment-detector-soup \
 	experiment-inpainting-ffc-growth experiment-inpainting-ffc-growth-long experiment-style-soup \
 	experiment-colorization-working-size experiment-style-wct-weight-again experiment-colorization-rebalancing \
-	experiment-colorization-speed experiment-colorization-v21-temperature profile-colorization experiment-upscale-runtime
+	experiment-colorization-speed experiment-colorization-v21-temperature profile-colorization experiment-upscale-runtime \
+	experiment-colorization-context
 
 STYLE_BASE := runs/style_transfer/checkpoints/step_00001401
 
@@ -664,3 +665,17 @@ profile-colorization: install
 experiment-upscale-runtime: install
 	for round in 1 2 3; do for rt in torch onnxruntime; do echo "### $$rt, round $$round"; \
 	  $(BIN)/python benchmarks/eval_upscale.py --data --speed --runtime $$rt | grep -A5 "^| what" | tail -3; done; done
+
+# Experiment (#34, rooms and people): a scene branch (ColorizationUNet's GlobalContext, Iizuka et al. 2016: the
+# ImageNet head's pooled features modulate the decoder's first features) grown into v2.1 at zero, 15 minutes on one
+# thread each, side by side: arm A trains only the branch (the rest of v2.1 frozen, so v2.1 itself is its control),
+# arm B the branch and the decoder at 0.3 x. Scored on data/val beside v2.1.
+experiment-colorization-context: install
+	$(COLOR_FINETUNE) --room-probability 0 --global-context --decoder-learning-rate-scale 0 --learning-rate 3e-4 \
+	  --output-dir runs/color_context15 > runs/color_context15.log 2>&1 & \
+	$(COLOR_FINETUNE) --room-probability 0 --global-context --decoder-learning-rate-scale 0.3 --learning-rate 3e-4 \
+	  --output-dir runs/color_context_decoder15 > runs/color_context_decoder15.log 2>&1; wait
+	$(BIN)/python benchmarks/eval_colorization.py --pipeline v2.1=pretrained/colorization \
+	  context=runs/color_context15/pipeline context_decoder=runs/color_context_decoder15/pipeline \
+	  --data val=data/val --threads 2 --json benchmarks/results/colorization_context_val.json \
+	  | tee benchmarks/results/colorization_context_val.md

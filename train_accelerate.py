@@ -118,6 +118,12 @@ def parse_args(argv=None):
                    help="colorization: the ImageNet EfficientNet-Lite0 folder (make data writes data/efficientnet_lite0)")
     p.add_argument("--encoder-learning-rate-scale", type=float, default=None,
                    help="colorization: train the pretrained encoder at this fraction of the learning rate (default 0: frozen)")
+    p.add_argument("--global-context", action="store_true", default=None,
+                   help="colorization: add the scene branch (the ImageNet head's pooled features modulate the decoder); "
+                   "grown into an --init-from colorizer without it, it starts as that colorizer")
+    p.add_argument("--decoder-learning-rate-scale", type=float, default=None,
+                   help="colorization: train the decoder at this fraction of the learning rate (default 1; 0 freezes it, "
+                   "e.g. to train only a new scene branch)")
     p.add_argument("--class-rebalancing", type=float, default=None, metavar="MIX",
                    help="colorization: weigh each pixel's colour loss by the inverse of its colour's share of the training "
                    "photos, that share first mixed with a uniform one, (1 - MIX) : MIX (Zhang et al. 2016 use 0.5; "
@@ -156,11 +162,12 @@ def main(argv=None):
     args = parse_args(argv)
     options = {key: getattr(args, key) for key in ("generator_channels", "generator_bottleneck_dilations",
                                                    "encoder_learning_rate_scale", "generator_bottleneck",
-                                                   "generator_ffc_blocks", "upscale_factor", "class_rebalancing")
-               if getattr(args, key)}
+                                                   "generator_ffc_blocks", "upscale_factor", "class_rebalancing",
+                                                   "global_context", "decoder_learning_rate_scale")
+               if getattr(args, key) is not None}
     if args.task != "upscale" and "upscale_factor" in options:
         raise SystemExit("--upscale-factor applies to upscale")
-    for option in ("encoder_learning_rate_scale", "class_rebalancing"):
+    for option in ("encoder_learning_rate_scale", "class_rebalancing", "global_context", "decoder_learning_rate_scale"):
         if args.task != "colorization" and option in options:
             raise SystemExit(f"--{option.replace('_', '-')} applies to colorization")
     if set(options) - {"upscale_factor"} and args.task not in ("colorization", "inpainting", "damage_detection"):

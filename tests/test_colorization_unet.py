@@ -9,6 +9,7 @@ import torch
 from PIL import Image
 
 from gan_models import ColorizationPipeline, ColorizationUNet, EfficientNetLite0
+from gan_models.models.colorization_unet import GlobalContext
 from gan_models.models.efficientnet import SamePadConv2d
 from gan_models.training.losses import bin_prior, rebalancing_weights, soft_bin_cross_entropy
 from helpers import photo
@@ -80,6 +81,33 @@ def test_the_encoder_keeps_its_batch_statistics_in_training_mode_frozen_or_train
     torch.optim.SGD(net.parameters(), lr=0.1).step()
     assert torch.equal(norm.running_mean, mean_before)  # the statistics stay...
     assert not torch.equal(conv.weight, weight_before)  # ...while the trained encoder's weights move
+
+
+def test_scene_branch_grown_into_a_colorizer_starts_as_it():
+    torch.manual_seed(0)
+    plain = ColorizationUNet(decoder_channels=(16, 8, 8)).eval()
+    grown = ColorizationUNet(decoder_channels=(16, 8, 8), global_context=True).eval()
+    grown.load_state_grown(plain.state_dict())
+    luminance = torch.rand(1, 1, 64, 96) * 2 - 1
+    with torch.no_grad():
+        assert torch.equal(grown(luminance), plain(luminance))  # the branch's MLP starts at zero
+    with pytest.raises(ValueError, match="not this colorizer's weights"):
+        grown.load_state_grown({k: v for k, v in plain.state_dict().items() if not k.startswith("head.")})
+    grown.context.norm.requires_grad_(False)
+    grown.train()
+    assert not grown.context.norm.training and grown.context.film.training and grown.up.training
+
+
+def test_scene_branch_carries_a_far_part_of_the_photo_to_every_pixel():
+    torch.manual_seed(0)
+    context = GlobalContext(in_channels=8, out_channels=4, hidden=16, rank=4).eval()
+    torch.nn.init.normal_(context.film[-1].weight)
+    x, deepest = torch.rand(1, 4, 6, 6), torch.rand(1, 8, 6, 6)
+    far = deepest.clone()
+    far[..., 3:] = 0  # only the right half of the scene changes
+    with torch.no_grad():
+        change = context(x, far) - context(x, deepest)
+    assert change[..., :3].abs().amin(dim=(0, 1)).min() > 0  # ...and it reaches every pixel of the left half
 
 
 def test_soft_bin_targets_average_to_the_true_colour():

@@ -325,6 +325,25 @@ def test_generator_widths_are_refused_for_tasks_without_a_unet(tmp_path):
               "--class-rebalancing", "0.5"])
 
 
+def test_colorization_scene_branch_trains_alone_on_a_frozen_colorizer_and_exports(tiny_data, tmp_path):
+    from safetensors.torch import load_file
+
+    run_task("colorization", tiny_data / "train", tmp_path / "first")
+    summary = run_task("colorization", tiny_data / "train", tmp_path / "second", "--init-from",
+                       tmp_path / "first" / "pipeline", "--global-context", "--decoder-learning-rate-scale", "0",
+                       "--learning-rate", "0.01", "--ema-decay", "0")
+    assert "decoder at 0.0 x" in summary["training"]["scene context"]
+    weights = [load_file(tmp_path / run / "pipeline" / "generator" / "diffusion_pytorch_model.safetensors")
+               for run in ("first", "second")]
+    assert all(torch.equal(weights[0][key], weights[1][key]) for key in weights[0])  # all but the branch fixed,
+    # batch statistics included
+    assert weights[1]["context.film.2.weight"].abs().sum() > 0  # the branch left zero
+    pipe = ColorizationPipeline.from_pretrained(tmp_path / "second" / "pipeline")
+    assert pipe.generator.config.global_context and pipe(image=photo(40, 30)).images[0].size == (40, 30)
+    with pytest.raises(SystemExit, match="--global-context applies to colorization"):
+        train_main("--task", "inpainting", "--train-data", tmp_path, "--output-dir", tmp_path / "x", "--global-context")
+
+
 def test_colorization_with_class_rebalancing_trains_and_says_so(tiny_data, tmp_path):
     summary = run_task("colorization", tiny_data / "train", tmp_path, "--class-rebalancing", "0.5")
     assert "class rebalancing 0.5" in summary["training"]["colour bins"]

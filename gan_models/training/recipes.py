@@ -118,8 +118,10 @@ class ColorizationRecipe(Recipe):
     default_loss_weights = {"reconstruction": 1.0, "adversarial": 0.1, "perceptual": 0.0, "feature_matching": 0.0}
 
     def __init__(self, generator_channels=(192, 96, 48), bins_per_axis=16, temperature=0.4, discriminator_channels=32,
-                 working_size=256, encoder_learning_rate_scale=0.0, class_rebalancing=0.0):
+                 working_size=256, encoder_learning_rate_scale=0.0, class_rebalancing=0.0, global_context=False,
+                 decoder_learning_rate_scale=1.0):
         self.decoder_channels = tuple(generator_channels)
+        self.global_context, self.decoder_learning_rate_scale = global_context, decoder_learning_rate_scale
         self.bins_per_axis, self.temperature = bins_per_axis, temperature
         self.discriminator_channels = discriminator_channels
         self.working_size = working_size
@@ -146,20 +148,34 @@ class ColorizationRecipe(Recipe):
 
     def build_generator(self):
         generator = ColorizationUNet(bins_per_axis=self.bins_per_axis, decoder_channels=self.decoder_channels,
-                                     temperature=self.temperature)
+                                     temperature=self.temperature, global_context=self.global_context)
         if self.backbone_path:
             backbone = EfficientNetLite0.from_pretrained(self.backbone_path).state_dict()
-            generator.encoder.load_state_dict({k: v for k, v in backbone.items() if not k.startswith(("_conv_head",
-                                               "_bn1.", "_fc"))})
-        generator.encoder.requires_grad_(self.encoder_learning_rate_scale > 0)
+            head = ("_conv_head", "_bn1.", "_fc")
+            generator.encoder.load_state_dict({k: v for k, v in backbone.items() if not k.startswith(head)})
+            if self.global_context:  # the scene branch reads the ImageNet head's features
+                generator.context.head.weight.data.copy_(backbone["_conv_head.weight"])
+                generator.context.norm.load_state_dict({k[len("_bn1."):]: v for k, v in backbone.items()
+                                                        if k.startswith("_bn1.")})
+        for name, parameter in generator.named_parameters():  # the ImageNet head of the scene branch stays fixed
+            if name.startswith("encoder."):
+                parameter.requires_grad_(self.encoder_learning_rate_scale > 0)
+            elif name.startswith("context."):
+                parameter.requires_grad_(name.startswith("context.film."))
+            else:
+                parameter.requires_grad_(self.decoder_learning_rate_scale > 0)
         return generator.train()
 
     def build_discriminator(self):
         return PatchGANDiscriminator(in_channels=3, base_channels=self.discriminator_channels)
 
     def parameter_groups(self, generator, learning_rate):
-        decoder = [p for name, p in generator.named_parameters() if not name.startswith("encoder.")]
-        groups = [{"params": decoder, "base_lr": learning_rate}]
+        context = [p for name, p in generator.named_parameters() if name.startswith("context.film.")]
+        decoder = [p for name, p in generator.named_parameters()
+                   if not name.startswith(("encoder.", "context.")) and p.requires_grad]
+        groups = [{"params": context, "base_lr": learning_rate}] if context else []
+        if decoder:
+            groups.append({"params": decoder, "base_lr": learning_rate * self.decoder_learning_rate_scale})
         if self.encoder_learning_rate_scale > 0:
             groups.append({"params": list(generator.encoder.parameters()),
                            "base_lr": learning_rate * self.encoder_learning_rate_scale})
@@ -201,7 +217,10 @@ class ColorizationRecipe(Recipe):
             f"fine-tuned at {self.encoder_learning_rate_scale} x the learning rate"
             if self.encoder_learning_rate_scale > 0 else "frozen"),
             "colour bins": f"{self.bins_per_axis} x {self.bins_per_axis}, annealed-mean temperature {self.temperature}"
-            + (f", class rebalancing {self.class_rebalancing}" if self.class_rebalancing > 0 else "")}
+            + (f", class rebalancing {self.class_rebalancing}" if self.class_rebalancing > 0 else ""),
+            **({"scene context": "FiLM of the decoder's first features from the ImageNet head's pooled features"
+                + (f", decoder at {self.decoder_learning_rate_scale} x the learning rate"
+                   if self.decoder_learning_rate_scale != 1 else "")} if self.global_context else {})}
 
     def evaluate(self, pipe, files, perceptual=None):
         from ..evaluation.colorization import evaluate_colorization
