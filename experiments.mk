@@ -679,3 +679,8 @@ experiment-colorization-context: install
 	  context=runs/color_context15/pipeline context_decoder=runs/color_context_decoder15/pipeline \
 	  --data val=data/val --threads 2 --json benchmarks/results/colorization_context_val.json \
 	  | tee benchmarks/results/colorization_context_val.md
+	(echo "### At about equal colourfulness: arm A a little more vivid, v2.1 a little less"; \
+	  $(BIN)/python benchmarks/eval_colorization.py --pipeline context=runs/color_context15/pipeline --chroma-gain 1.1 \
+	    --data val=data/val --threads 2; \
+	  $(BIN)/python benchmarks/eval_colorization.py --pipeline v2.1=pretrained/colorization --chroma-gain 0.91 \
+	    --data val=data/val --threads 2) >> benchmarks/results/colorization_context_val.md
