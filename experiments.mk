@@ -685,20 +685,21 @@ experiment-colorization-context: install
 	  $(BIN)/python benchmarks/eval_colorization.py --pipeline v2.1=pretrained/colorization --chroma-gain 0.91 \
 	    --data val=data/val --threads 2) >> benchmarks/results/colorization_context_val.md
 
-# Experiment (#38, styles of kinds never trained on): the bundle's decoder fine-tuned 15 minutes on one thread each,
-# side by side, as experiment-style-soup's arm (broadened styles, WCT'd features, style weight 2.5), with and without
-# distilling Magenta's arbitrary-style network (--peer-weight 2: VGG16 features of our output vs those of its output
-# for the same crop and style). Both carried into the bundle's settings (interpolate_pipelines --alpha 1), then scored
-# beside the bundle and Magenta on both validation style sets at 384 px.
+# Experiment (#38, styles of kinds never trained on): the bundle's decoder fine-tuned 15 minutes on one thread,
+# as experiment-style-soup's arm (broadened styles, WCT'd features, style weight 2.5), with and without distilling
+# Magenta's arbitrary-style network (--peer-weight 2: VGG16 features of our output vs those of its output for the same
+# crop and style; its style network reads the whole style image at 256 px). Each carried into the bundle's settings
+# (interpolate_pipelines --alpha 1), then scored beside the bundle and Magenta on both validation style sets at 384 px.
+# (The first peer arm, runs/style_peer, gave the teacher the 128 px style crop upsampled: the code of 12f00af.)
 experiment-style-peer: install
 	mkdir -p runs
 	$(STYLE_SOUP_TRAIN) --seed 1 --style-weight 2.5 --max-train-minutes 15 --output-dir runs/style_peer_control \
 	  > runs/style_peer_control.log 2>&1 & \
 	$(STYLE_SOUP_TRAIN) --seed 1 --style-weight 2.5 --max-train-minutes 15 --peer-weight 2 \
-	  --output-dir runs/style_peer > runs/style_peer.log 2>&1 & wait
-	for arm in style_peer_control style_peer; do $(BIN)/python scripts/interpolate_pipelines.py pretrained/style-transfer \
-	  runs/$$arm/pipeline runs/$${arm}_bundled --alpha 1; done
+	  --output-dir runs/style_peer_whole > runs/style_peer_whole.log 2>&1 & wait
+	for arm in style_peer_control style_peer_whole; do $(BIN)/python scripts/interpolate_pipelines.py \
+	  pretrained/style-transfer runs/$$arm/pipeline runs/$${arm}_bundled --alpha 1; done
 	for styles in art_val style_val; do $(BIN)/python benchmarks/eval_style_transfer.py --styles data/$$styles \
 	  --num-contents 6 --sizes 384 --json benchmarks/results/style_peer_$$styles.json --extra-pipeline \
-	  "control=runs/style_peer_control_bundled" "peer=runs/style_peer_bundled" \
-	  > benchmarks/results/style_peer_$$styles.md; done
+	  "control=runs/style_peer_control_bundled" "peer, crop=runs/style_peer_bundled" \
+	  "peer, whole=runs/style_peer_whole_bundled" > benchmarks/results/style_peer_$$styles.md; done

@@ -2,9 +2,10 @@
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from gan_models.training.npr import FILTERS, synthetic_style
-from gan_models.training.style_recipe import RGB_TO_YIQ, recolour_pair
+from gan_models.training.style_recipe import RGB_TO_YIQ, recolour_together
 from helpers import photo
 
 
@@ -24,15 +25,17 @@ def test_halftone_prints_only_full_ink_or_paper():
 
 def test_recolour_probability_zero_is_the_identity():
     style, reference = torch.rand(3, 3, 8, 8) * 2 - 1, torch.rand(3, 3, 8, 8) * 2 - 1
-    new_style, new_reference = recolour_pair(style, reference, probability=0.0)
+    new_style, new_reference = recolour_together(style, reference, probability=0.0)
     assert torch.allclose(new_style, style, atol=1e-5) and torch.allclose(new_reference, reference, atol=1e-5)
 
 
-def test_recolour_changes_a_style_and_its_reference_alike_and_keeps_the_range():
+def test_recolour_changes_every_view_of_a_painting_alike_and_keeps_the_range():
     torch.manual_seed(0)
     style = torch.rand(4, 3, 8, 8) * 1.6 - 0.8
-    new_style, new_reference = recolour_pair(style, style.clone(), probability=1.0)
+    larger = F.interpolate(style, scale_factor=2, mode="nearest")  # another view, at another size
+    new_style, new_reference, new_larger = recolour_together(style, style.clone(), larger, probability=1.0)
     assert torch.equal(new_style, new_reference)
+    assert torch.allclose(new_larger[..., ::2, ::2], new_style, atol=1e-6)
     assert new_style.min() >= -1 and new_style.max() <= 1
     assert (new_style - style).abs().mean() > 0.02
 
@@ -40,6 +43,6 @@ def test_recolour_changes_a_style_and_its_reference_alike_and_keeps_the_range():
 def test_a_hue_rotation_keeps_the_luma_of_a_mid_gray_free_image():
     torch.manual_seed(1)
     style = torch.rand(2, 3, 6, 6) * 0.6 - 0.3  # no clipping, so luma is kept up to the contrast change
-    new_style, _ = recolour_pair(style, style, probability=1.0, max_saturation=1.0, max_contrast=1.0)
+    new_style, _ = recolour_together(style, style, probability=1.0, max_saturation=1.0, max_contrast=1.0)
     luma = lambda x: torch.einsum("c,nchw->nhw", RGB_TO_YIQ[0], x)  # noqa: E731
     assert torch.allclose(luma(new_style), luma(style), atol=1e-4)

@@ -5,11 +5,13 @@ Our style loss only says how far the output's feature statistics are from the st
 on ~80,000 paintings and textures, says what a stylized picture of *this* photo looks like for a style it never
 saw. Its output is a dense target (knowledge distillation), far more signal per step than the statistics alone.
 The network takes one 384 x 384 picture at a time: a training crop is reflect-padded to that size, so the strokes
-keep their size in pixels, and the result is cropped back.
+keep their size in pixels, and the result is cropped back. Its style network reads the whole style image at 256 px
+(`whole_painting`), not the 128 px crop our decoder is given, which upsampled would describe a blurred painting.
 """
 import numpy as np
 import torch
 import torch.nn.functional as F
+from PIL import Image
 
 CANVAS, STYLE_SIZE = 384, 256  # the ONNX graphs' fixed input sizes
 
@@ -47,6 +49,14 @@ class MagentaTeacher:
             result = self.transform.run(None, {self.input_names[0]: nhwc(picture), self.input_names[1]: vector})[0]
             outputs.append(torch.from_numpy(result[0, :height, :width]).permute(2, 0, 1))
         return (torch.stack(outputs) * 2 - 1).to(content)
+
+
+def whole_painting(image, size=STYLE_SIZE):
+    """A style image as Magenta's style network reads it: the centre square at `size` px, 3 x size x size in [-1, 1]."""
+    side = min(image.size)
+    left, top = (image.width - side) // 2, (image.height - side) // 2
+    square = image.convert("RGB").crop((left, top, left + side, top + side)).resize((size, size), Image.LANCZOS)
+    return torch.from_numpy(np.asarray(square, dtype=np.float32)).permute(2, 0, 1) / 127.5 - 1
 
 
 def nhwc(picture):

@@ -24,6 +24,7 @@ from torch import nn
 from ..models import PatchGANDiscriminator, StyleDecoder, StyleEncoder
 from ..models.adain import FEATURE_TRANSFORMS, STYLE_LAYERS, adain, statistics_distance
 from ..models.vgg import LAYER_NAMES
+from .peer_teacher import MagentaTeacher, whole_painting
 from .recipes import Recipe, component_state, is_checkpoint
 
 
@@ -77,10 +78,11 @@ def relative_mse(a, b):
 RGB_TO_YIQ = torch.tensor([[0.299, 0.587, 0.114], [0.596, -0.274, -0.322], [0.211, -0.523, 0.312]])
 
 
-def recolour_pair(style, reference, probability, max_saturation=1.5, max_contrast=1.4):
-    """Style augmentation: with `probability` per image, a random hue rotation, saturation and contrast change,
-    applied alike to both crops of the pair (N x 3 x H x W in [-1, 1]). Seven paintings become many palettes."""
-    n = style.shape[0]
+def recolour_together(*images, probability, max_saturation=1.5, max_contrast=1.4):
+    """Style augmentation: with `probability` per painting, a random hue rotation, saturation and contrast change,
+    applied alike to every view of it given (each N x 3 x H x W in [-1, 1], item i of each from painting i; e.g. a
+    style crop and its reference crop). Seven paintings become many palettes."""
+    n, style = images[0].shape[0], images[0]
     apply = (torch.rand(n) < probability).float()
     angle = apply * torch.empty(n).uniform_(-torch.pi, torch.pi)
     saturation = torch.exp(apply * torch.empty(n).uniform_(-1, 1) * torch.log(torch.tensor(max_saturation)))
@@ -97,7 +99,7 @@ def recolour_pair(style, reference, probability, max_saturation=1.5, max_contras
         mean = rgb.mean((1, 2, 3), keepdim=True)
         return ((rgb - mean) * contrast.to(images).view(n, 1, 1, 1) + mean).clamp(-1, 1)
 
-    return change(style), change(reference)
+    return tuple(change(view) for view in images)
 
 
 def relative_style_error(output, style):
@@ -141,8 +143,6 @@ class StyleTransferRecipe(Recipe):
         self.recolour_probability = getattr(args, "style_recolour_probability", 0.0)
         self.peer = None
         if (getattr(args, "peer_weight", None) or 0) > 0:
-            from .peer_teacher import MagentaTeacher
-
             self.peer = MagentaTeacher()
         if getattr(args, "decoder_extra_layers", None):
             self.decoder_extra_layers = tuple(args.decoder_extra_layers)
@@ -223,11 +223,15 @@ class StyleTransferRecipe(Recipe):
         pairs = [random.choice(self.styles.items) for _ in range(clean.shape[0])]
         style = torch.stack([self.styles.random_crop(p) for p in pairs]).to(clean.device)
         reference = torch.stack([self.styles.random_crop(p) for p in pairs]).to(clean.device)
-        if self.recolour_probability > 0:  # the same new colours for a style and its reference crop
-            style, reference = recolour_pair(style, reference, self.recolour_probability)
-        example = {"inputs": clean, "style": style, "style_ref": reference, "target": style, "clean": clean}
+        # the peer teacher reads the whole painting at its style network's size (a crop upsampled would be blurred)
+        views = [style, reference]
         if self.peer is not None and self.step >= self.warmup_steps:
-            example["peer"] = self.peer(clean, style)
+            views.append(torch.stack([whole_painting(p) for p in pairs]).to(clean.device))
+        if self.recolour_probability > 0:  # the same new colours for every view of a painting
+            views = recolour_together(*views, probability=self.recolour_probability)
+        example = {"inputs": clean, "style": views[0], "style_ref": views[1], "target": views[0], "clean": clean}
+        if len(views) > 2:
+            example["peer"] = self.peer(clean, views[2].to(clean.device))
         return example
 
     def generate(self, generator, example):
