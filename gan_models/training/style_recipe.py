@@ -231,7 +231,7 @@ class StyleTransferRecipe(Recipe):
             views = recolour_together(*views, probability=self.recolour_probability)
         example = {"inputs": clean, "style": views[0], "style_ref": views[1], "target": views[0], "clean": clean}
         if len(views) > 2:
-            example["peer"] = self.peer(clean, views[2].to(clean.device))
+            example["peer"] = self.peer(clean, views[2])
         return example
 
     def generate(self, generator, example):
