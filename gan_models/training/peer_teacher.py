@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from ..evaluation.metrics import to_tensor
+
 CANVAS, STYLE_SIZE = 384, 256  # the ONNX graphs' fixed input sizes
 
 
@@ -56,7 +58,7 @@ def whole_painting(image, size=STYLE_SIZE):
     side = min(image.size)
     left, top = (image.width - side) // 2, (image.height - side) // 2
     square = image.convert("RGB").crop((left, top, left + side, top + side)).resize((size, size), Image.LANCZOS)
-    return torch.from_numpy(np.asarray(square, dtype=np.float32)).permute(2, 0, 1) / 127.5 - 1
+    return to_tensor(square)[0]
 
 
 def nhwc(picture):
